@@ -1,0 +1,181 @@
+"""Evaluate a policy set over an estate: one Rego query per resource, findings, waivers, risk, gate.
+
+Speed comes from asking once per resource for every applicable policy's `deny` and `warn`
+(a generated dispatch module, one rule per resource kind), instead of once per policy. When that
+combined query raises, each policy is asked on its own so the error is pinned to the policy that
+raised: it becomes an error finding, never a silent pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .estate import Estate
+from .loader import Policy, PolicySet
+from .models import Decision, Finding, GatePolicy, Outcome, Waiver
+from .rego import EvaluationError, RegoBundle, RegoRuntime
+from .risk import DEFAULT_WEIGHTS, judge, risk_score
+from .waivers import apply_waivers
+
+DISPATCH_PACKAGE = "gavel_dispatch"
+_OUTCOME_OF_RULE = {"deny": Outcome.VIOLATION, "violation": Outcome.VIOLATION, "warn": Outcome.WARNING}
+
+
+@dataclass(frozen=True)
+class _Dispatch:
+    """The generated module and, per resource kind, the rule that evaluates its policies."""
+
+    module: str
+    rule_of_kind: Mapping[str, str]
+    policies_of_kind: Mapping[str, tuple[Policy, ...]]
+    conftest: tuple[Policy, ...]
+
+
+def _collect(policy: Policy) -> str:
+    rules = ", ".join(f'"{rule}": [d | some d in data.{policy.package}.{rule}]' for rule in policy.rules)
+    return f'"{policy.id}": {{{rules}}}'
+
+
+def build_dispatch(policies: Sequence[Policy], kinds: Sequence[str]) -> _Dispatch:
+    """One rule per kind collecting every applicable policy's results in one evaluation."""
+    native = [p for p in policies if not p.conftest]
+    conftest = tuple(p for p in policies if p.conftest)
+    lines = [f"package {DISPATCH_PACKAGE}", "import rego.v1", ""]
+    rule_of_kind: dict[str, str] = {}
+    policies_of_kind: dict[str, tuple[Policy, ...]] = {}
+    for index, kind in enumerate(sorted(set(kinds))):
+        applicable = tuple(p for p in native if p.metadata.applies_to(kind))
+        if not applicable:
+            continue
+        rule = f"kind_{index}"
+        rule_of_kind[kind] = rule
+        policies_of_kind[kind] = applicable
+        lines.append(f"{rule} := {{{', '.join(_collect(p) for p in applicable)}}}")
+    if conftest:
+        lines.append(f"conftest := {{{', '.join(_collect(p) for p in conftest)}}}")
+    return _Dispatch("\n".join(lines) + "\n", rule_of_kind, policies_of_kind, conftest)
+
+
+def bundle_for(policy_set: PolicySet, estate: Estate, dispatch_module: str) -> RegoBundle:
+    modules = {**policy_set.modules, f"{DISPATCH_PACKAGE}.rego": dispatch_module}
+    data = {"gavel": {"data": policy_set.data, "estate": estate.to_document()}}
+    return RegoBundle(modules=modules, data=data, rego_v0_modules=policy_set.rego_v0_modules)
+
+
+def _message_and_details(entry: Any) -> tuple[str, Mapping[str, Any]]:
+    if isinstance(entry, Mapping):
+        message = entry.get("msg") or entry.get("message") or str(entry)
+        details = entry.get("details")
+        if not isinstance(details, Mapping):
+            details = {k: v for k, v in entry.items() if k not in ("msg", "message")}
+        return str(message), details
+    return str(entry), {}
+
+
+def _findings_from(policy: Policy, results: Mapping[str, Any], estate: Estate, resource_id: str) -> list[Finding]:
+    ref = estate.resources[resource_id].ref()
+    findings = []
+    for rule, entries in results.items():
+        outcome = _OUTCOME_OF_RULE[rule.split("_", 1)[0]]
+        for entry in sorted(entries, key=str):
+            message, details = _message_and_details(entry)
+            findings.append(_finding(policy, ref, outcome, message, details))
+    return findings
+
+
+def _finding(policy: Policy, ref: Any, outcome: Outcome, message: str, details: Mapping[str, Any]) -> Finding:
+    meta = policy.metadata
+    return Finding(
+        policy_id=meta.id,
+        title=meta.title,
+        severity=meta.severity,
+        outcome=outcome,
+        resource=ref,
+        message=message,
+        details=details,
+        controls=meta.controls,
+        regulations=meta.regulations,
+        remediation=meta.remediation,
+    )
+
+
+def _evaluate_one_by_one(
+    runtime: RegoRuntime, policies: Sequence[Policy], input_document: Mapping[str, Any], estate: Estate, rid: str
+) -> list[Finding]:
+    """The slow path after a combined query raised: find which policies raise, keep the others."""
+    findings = []
+    for policy in policies:
+        try:
+            results = {}
+            for rule in policy.rules:
+                defined, value = runtime.query(f"{policy.package}.{rule}", input_document)
+                results[rule] = value if defined and isinstance(value, list) else []
+        except EvaluationError as error:
+            message = f"evaluation failed: {error.one_line()}"
+            findings.append(_finding(policy, estate.resources[rid].ref(), Outcome.ERROR, message, {}))
+            continue
+        findings.extend(_findings_from(policy, results, estate, rid))
+    return findings
+
+
+def _query_group(
+    runtime: RegoRuntime, path: str, policies: Sequence[Policy], input_document: Mapping[str, Any], estate: Estate, rid: str
+) -> list[Finding]:
+    try:
+        defined, value = runtime.query(path, input_document)
+    except EvaluationError:
+        return _evaluate_one_by_one(runtime, policies, input_document, estate, rid)
+    if not defined:
+        value = {}
+    findings = []
+    for policy in policies:
+        findings.extend(_findings_from(policy, value.get(policy.id, {}), estate, rid))
+    return findings
+
+
+def evaluate(
+    policy_set: PolicySet,
+    estate: Estate,
+    runtime: RegoRuntime,
+    *,
+    waivers: Sequence[Waiver] = (),
+    gate: GatePolicy = GatePolicy(),
+    now: datetime,
+) -> Decision:
+    """Judge every resource of the estate by every applicable policy; touches nothing but its arguments."""
+    kinds = [resource.kind for resource in estate.resources.values()]
+    dispatch = build_dispatch(policy_set.policies, kinds)
+    runtime.load(bundle_for(policy_set, estate, dispatch.module))
+
+    findings: list[Finding] = []
+    for rid, resource in estate.resources.items():
+        rule = dispatch.rule_of_kind.get(resource.kind)
+        if rule is not None:
+            document = {"resource": estate.input_document(rid)}
+            path = f"{DISPATCH_PACKAGE}.{rule}"
+            findings.extend(_query_group(runtime, path, dispatch.policies_of_kind[resource.kind], document, estate, rid))
+        if dispatch.conftest:
+            conftest_input = dict(resource.attributes)
+            path = f"{DISPATCH_PACKAGE}.conftest"
+            findings.extend(_query_group(runtime, path, dispatch.conftest, conftest_input, estate, rid))
+
+    judged, expired = apply_waivers(findings, waivers, estate.resources, now.date())
+    weights = policy_set.data.get("risk", {}).get("weights", DEFAULT_WEIGHTS)
+    risk = risk_score(judged, weights)
+    passed, reasons = judge(judged, risk, gate)
+    return Decision(
+        findings=judged,
+        resources=tuple(r.ref() for r in estate.resources.values()),
+        risk=risk,
+        gate=gate,
+        passed=passed,
+        reasons=reasons,
+        expired_waivers=expired,
+        policy_ids=tuple(p.id for p in policy_set.policies),
+        bundle_digest=policy_set.digest(),
+        runtime=runtime.version(),
+        evaluated_at=now,
+    )

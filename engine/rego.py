@@ -1,0 +1,132 @@
+"""The one door to Rego: a small runtime protocol and the embedded regorus implementation.
+
+Nothing else in gavel talks to a Rego engine. Both runtimes answer the same question the same
+way: "what is `data.<path>` for this input?", as `(defined, value)`. Undefined is never turned
+into a value by truthiness (regorus' `"<undefined>"` string is a trap), and an evaluation error
+is raised as `EvaluationError` so the caller can fail closed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .errors import PolicyError, SourceLocation
+
+# regorus appends a native backtrace to every message when this is set; users need the Rego error.
+os.environ["RUST_BACKTRACE"] = "0"
+
+_LOCATION = re.compile(r"-->\s*(?P<file>[^\n]+?):(?P<line>\d+):(?P<col>\d+)")
+_ERROR_LINE = re.compile(r"^error:\s*(?P<msg>.+)$", re.MULTILINE)
+
+
+class EvaluationError(PolicyError):
+    """A policy raised while being evaluated (a failing built-in, a conflict): never a pass."""
+
+
+@dataclass(frozen=True)
+class RegoBundle:
+    """What a runtime evaluates: Rego modules by file name, and the base data document."""
+
+    modules: Mapping[str, str]
+    data: Mapping[str, Any]
+    rego_v0_modules: frozenset[str] = frozenset()
+
+
+class RegoRuntime(Protocol):
+    """A Rego evaluator; `load` once per bundle, then `query` many times."""
+
+    name: str
+
+    def version(self) -> str:
+        """Engine and version, recorded with every decision (e.g. `regorus 0.13.0`)."""
+        ...
+
+    def load(self, bundle: RegoBundle) -> None:
+        """Compile the bundle, replacing anything loaded before; `PolicyError` names file:line:col."""
+        ...
+
+    def query(self, path: str, input_document: Mapping[str, Any]) -> tuple[bool, Any]:
+        """Evaluate `data.<path>` (dotted, without `data.`) for an input: `(defined, value)`."""
+        ...
+
+
+def location_of(message: str) -> tuple[SourceLocation | None, str]:
+    """Split a regorus error into the source location it names and its one-line reason."""
+    found = _LOCATION.search(message)
+    reason_match = _ERROR_LINE.search(message)
+    reason = reason_match.group("msg").strip() if reason_match else message.strip().splitlines()[-1:]
+    if isinstance(reason, list):
+        reason = reason[0] if reason else "unknown error"
+    if not found:
+        return None, reason
+    location = SourceLocation(found.group("file"), int(found.group("line")), int(found.group("col")))
+    return location, reason
+
+
+def _sha256_hex(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# OPA built-ins regorus leaves out by design, filled in with the same semantics as OPA's.
+POLYFILLS: Mapping[str, tuple[int, Any]] = {
+    "crypto.sha256": (1, _sha256_hex),
+}
+
+
+class EmbeddedRuntime:
+    """In-process Rego through regorus. Not thread-safe: one instance per thread or process."""
+
+    name = "embedded"
+
+    def __init__(self) -> None:
+        self._engine: Any = None
+
+    def version(self) -> str:
+        from importlib.metadata import version
+
+        return f"regorus {version('gordon-to-regorus')}"
+
+    def load(self, bundle: RegoBundle) -> None:
+        import regorus
+
+        engine = regorus.Engine()
+        for name, (arity, function) in POLYFILLS.items():
+            engine.add_extension(name, arity, function)
+        for path, text in bundle.modules.items():
+            engine.set_rego_v0(path in bundle.rego_v0_modules)
+            try:
+                engine.add_policy(path, text)
+            except RuntimeError as error:
+                location, reason = location_of(str(error))
+                raise PolicyError(f"Rego error: {reason}", location or SourceLocation(path)) from None
+        engine.set_rego_v0(False)
+        engine.add_data_json(json.dumps(bundle.data))
+        try:
+            # regorus compiles lazily, on the first query: force it so unsafe variables and
+            # similar compile errors are load errors here, as the OPA server reports them.
+            engine.eval_query_as_json("true")
+        except RuntimeError as error:
+            location, reason = location_of(str(error))
+            raise PolicyError(f"Rego error: {reason}", location) from None
+        self._engine = engine
+
+    def query(self, path: str, input_document: Mapping[str, Any]) -> tuple[bool, Any]:
+        if self._engine is None:
+            raise PolicyError("no policy bundle loaded into the embedded runtime")
+        self._engine.set_input_json(json.dumps(input_document))
+        try:
+            raw = self._engine.eval_query_as_json(f"x = data.{path}")
+        except RuntimeError as error:
+            location, reason = location_of(str(error))
+            raise EvaluationError(reason, location) from None
+        rows = json.loads(raw).get("result", [])
+        if not rows:
+            return False, None
+        return True, rows[0]["bindings"]["x"]

@@ -1,0 +1,1 @@
+"""Output formats for a decision: siblings behind one `ReportFormat` interface."""
