@@ -18,16 +18,20 @@ from . import __version__
 from .commands.settings import gavel_home
 from .engine.errors import GavelError, UsageError
 
-# command name -> module in gavel.commands exposing `command`
+# command name -> (module in gavel.commands exposing `command`, one-line help for `gavel --help`).
+# The help is kept here so listing commands imports none of them (some pull in SQLAlchemy).
 COMMANDS = {
-    "check": "check",
-    "policy": "policy",
-    "keys": "keys",
-    "evidence": "evidence",
-    "serve": "serve",
+    "check": ("check", "Gate Terraform plans, Kubernetes manifests and other state in CI."),
+    "evidence": ("evidence", "Inspect, verify and export the signed evidence log."),
+    "keys": ("keys", "Generate, rotate and show evidence signing keys."),
+    "policy": ("policy", "Browse, explain and test policies."),
+    "serve": ("serve", "Serve OPA's REST API over the embedded Rego runtime."),
 }
 
-CONFIG_HELP = "YAML config file whose keys mirror commands and options (default: ./gavel.yaml, then $GAVEL_HOME/config.yaml)."
+CONFIG_HELP = (
+    "YAML config file whose keys mirror commands and options "
+    "(default: ./gavel.yaml, then $GAVEL_HOME/config.yaml)."
+)
 
 
 class GavelGroup(click.Group):
@@ -37,12 +41,15 @@ class GavelGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        module_name = COMMANDS.get(cmd_name)
-        if module_name is None:
+        if cmd_name not in COMMANDS:
             return None
-        module = importlib.import_module(f"{__package__}.commands.{module_name}")
+        module = importlib.import_module(f"{__package__}.commands.{COMMANDS[cmd_name][0]}")
         command: click.Command = module.command
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_text) for name, (_, help_text) in sorted(COMMANDS.items())])
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -81,10 +88,16 @@ def _as_default_map(section: dict[str, Any]) -> dict[str, Any]:
 
 @click.group(
     cls=GavelGroup,
-    context_settings={"auto_envvar_prefix": "GAVEL", "help_option_names": ["-h", "--help"], "max_content_width": 100},
+    context_settings={
+        "auto_envvar_prefix": "GAVEL",
+        "help_option_names": ["-h", "--help"],
+        "max_content_width": 100,
+    },
 )
 @click.version_option(__version__, prog_name="gavel")
-@click.option("--config", type=click.Path(path_type=Path, dir_okay=False), envvar="GAVEL_CONFIG", help=CONFIG_HELP)
+@click.option(
+    "--config", type=click.Path(path_type=Path, dir_okay=False), envvar="GAVEL_CONFIG", help=CONFIG_HELP
+)
 @click.pass_context
 def cli(ctx: click.Context, config: Path | None) -> None:
     """Policy-as-code compliance for ML and data platforms.

@@ -2,6 +2,8 @@
 
     python benchmarks/check_bench.py [--resources 5000] [--runs 3]
 
+Set CHECKOV=/path/to/checkov to compare with a checkov installed elsewhere (e.g. its own venv).
+
 The plan is assembled from every real `terraform show -json` plan under tests/data (AWS, GCP and
 Azure resources written by other projects), repeated with fresh addresses, regions and data
 classifications until it holds the requested number of resources. The whole built-in library is
@@ -37,7 +39,9 @@ def _real_plans() -> list[dict[str, Any]]:
     plans = []
     for path in sorted((ROOT / "tests" / "data").rglob("*.json")):
         raw = path.read_bytes()
-        text = raw.decode("utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else raw.decode("utf-8", "replace")
+        text = (
+            raw.decode("utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else raw.decode("utf-8", "replace")
+        )
         try:
             document = json.loads(text)
         except json.JSONDecodeError:
@@ -56,7 +60,9 @@ def _resources(module: dict[str, Any]) -> list[dict[str, Any]]:
 
 def build_plan(count: int) -> dict[str, Any]:
     """A valid plan of `count` managed resources, cycling through the real ones."""
-    templates = [r for plan in _real_plans() for r in _resources(plan.get("planned_values", {}).get("root_module", {}))]
+    templates = [
+        r for plan in _real_plans() for r in _resources(plan.get("planned_values", {}).get("root_module", {}))
+    ]
     if not templates:
         sys.exit("no Terraform plans found under tests/data; run from a full checkout")
     resources, changes = [], []
@@ -87,7 +93,11 @@ def build_plan(count: int) -> dict[str, Any]:
         "terraform_version": "1.9.0",
         "planned_values": {"root_module": {"resources": resources}},
         "resource_changes": changes,
-        "configuration": {"provider_config": {"aws": {"name": "aws", "expressions": {"region": {"constant_value": "eu-west-1"}}}}},
+        "configuration": {
+            "provider_config": {
+                "aws": {"name": "aws", "expressions": {"region": {"constant_value": "eu-west-1"}}}
+            }
+        },
     }
 
 
@@ -106,7 +116,9 @@ def _median_run(command: list[str], env: dict[str, str], runs: int) -> tuple[flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--resources", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
@@ -117,23 +129,35 @@ def main() -> None:
     plan_path.write_text(json.dumps(build_plan(args.resources)))
     env = {**os.environ, "GAVEL_HOME": str(work / "home"), "NO_COLOR": "1"}
 
-    check = [gavel, "check", str(plan_path), "--no-evidence", "--format", "json", "--output", str(work / "out.json")]
+    check = [
+        gavel,
+        "check",
+        str(plan_path),
+        "--no-evidence",
+        "--format",
+        "json",
+        "--output",
+        str(work / "out.json"),
+    ]
     seconds, mib, code = _median_run(check, env, args.runs)
     findings = len(json.loads((work / "out.json").read_text())["findings"])
-    print(f"plan: {args.resources} resources ({plan_path.stat().st_size / 2**20:.1f} MiB), {findings} findings, exit {code}")
-    print(f"gavel check   median {seconds:6.2f} s  peak {mib:6.0f} MiB  (targets <= {TARGET_SECONDS} s, <= {TARGET_MIB} MiB)")
+    size = plan_path.stat().st_size / 2**20
+    print(f"plan: {args.resources} resources ({size:.1f} MiB), {findings} findings, exit {code}")
+    targets = f"(targets <= {TARGET_SECONDS} s, <= {TARGET_MIB} MiB)"
+    print(f"gavel check   median {seconds:6.2f} s  peak {mib:6.0f} MiB  {targets}")
 
     help_seconds = statistics.median(_run([gavel, "--help"], env)[0] for _ in range(5))
     print(f"gavel --help  median {help_seconds:6.3f} s                (target < {HELP_TARGET_SECONDS} s)")
 
-    checkov = shutil.which("checkov")
+    checkov = os.environ.get("CHECKOV") or shutil.which("checkov")
     if checkov is None:
         print("checkov       not installed; reference figure measured on this machine: 46.9 s, 907 MiB")
         return
     command = [checkov, "-f", str(plan_path), "--framework", "terraform_plan", "-o", "json", "--quiet"]
     checkov_seconds, checkov_mib, _ = _median_run(command, env, args.runs)
     print(f"checkov       median {checkov_seconds:6.2f} s  peak {checkov_mib:6.0f} MiB")
-    print(f"ratio         gavel is {checkov_seconds / seconds:.1f}x faster, uses {checkov_mib / mib:.1f}x less memory")
+    speed, memory = checkov_seconds / seconds, checkov_mib / mib
+    print(f"ratio         gavel is {speed:.1f}x faster and uses {memory:.1f}x less memory")
 
 
 if __name__ == "__main__":

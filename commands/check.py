@@ -71,7 +71,11 @@ def _max_risk(max_risk: float | None, environment: str | None, data: dict[str, A
     show_default=True,
     help="Output format: a table for people, json, SARIF for code scanning, JUnit, GitHub annotations.",
 )
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of stdout.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report here instead of stdout.",
+)
 @click.option(
     "--fail-on",
     type=click.Choice([s.value for s in Severity]),
@@ -79,12 +83,25 @@ def _max_risk(max_risk: float | None, environment: str | None, data: dict[str, A
     show_default=True,
     help="Fail when an unwaived violation is at or above this severity.",
 )
-@click.option("--max-risk", type=float, help="Fail when the risk score (sum of severity weights) exceeds this.")
-@click.option("--environment", help="Take --max-risk from the risk thresholds of this environment (data risk.yaml).")
-@click.option("--waivers", type=click.Path(path_type=Path, dir_okay=False), help="YAML file of expiring waivers.")
-@click.option("--evidence", "evidence_url", metavar="URL", help="Evidence store URL (default: sqlite under $GAVEL_HOME).")
+@click.option(
+    "--max-risk", type=float, help="Fail when the risk score (sum of severity weights) exceeds this."
+)
+@click.option(
+    "--environment", help="Take --max-risk from the risk thresholds of this environment (data risk.yaml)."
+)
+@click.option(
+    "--waivers", type=click.Path(path_type=Path, dir_okay=False), help="YAML file of expiring waivers."
+)
+@click.option(
+    "--evidence",
+    "evidence_url",
+    metavar="URL",
+    help="Evidence store URL (default: sqlite under $GAVEL_HOME).",
+)
 @click.option("--no-evidence", is_flag=True, help="Do not record this run as signed evidence.")
-@click.option("--strict", is_flag=True, help="Treat documents of unknown kind as errors instead of skipping them.")
+@click.option(
+    "--strict", is_flag=True, help="Treat documents of unknown kind as errors instead of skipping them."
+)
 @runtime_options
 def command(
     paths: tuple[Path, ...],
@@ -122,12 +139,19 @@ def command(
     now = datetime.now(UTC)
     policy_set = load_policies(policies, data)
     waiver_list = load_waivers(waivers)
-    gate = GatePolicy(fail_on=Severity(fail_on), max_risk=_max_risk(max_risk, environment, dict(policy_set.data)))
+    gate = GatePolicy(
+        fail_on=Severity(fail_on), max_risk=_max_risk(max_risk, environment, dict(policy_set.data))
+    )
     collection = collect_paths(list(paths), input_kind=input_kind, strict=strict, collected_at=now)
     for skipped in collection.skipped:
         click.echo(f"gavel: skipped {skipped.source}: {skipped.reason}", err=True)
     decision = evaluate(
-        policy_set, build_estate(collection.resources), build_runtime(runtime, opa_url), waivers=waiver_list, gate=gate, now=now
+        policy_set,
+        build_estate(collection.resources),
+        build_runtime(runtime, opa_url),
+        waivers=waiver_list,
+        gate=gate,
+        now=now,
     )
     receipt = None if no_evidence else _record(decision, collection, evidence_url)
 

@@ -17,13 +17,13 @@ def policy_options(function: F) -> F:
         "--data",
         multiple=True,
         type=click.Path(path_type=Path, dir_okay=False, exists=True),
-        help="YAML/JSON document merged over the policy data (keys as in policies/data/, e.g. placement:). Repeatable.",
+        help="YAML/JSON document merged over the policy data (keys as in policies/data/). Repeatable.",
     )(function)
     return click.option(
         "--policies",
         multiple=True,
         metavar="DIR",
-        help="Policy folder (repeatable). Default: the built-in library; name `builtin` to add it to your own.",
+        help="Policy folder (repeatable). Default: the built-in library; `builtin` adds it to yours.",
     )(function)
 
 

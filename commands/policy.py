@@ -27,8 +27,12 @@ def _articles(policy: Policy) -> str:
 @command.command("list")
 @policy_options
 @click.option("--framework", type=click.Choice(FRAMEWORKS), help="Only policies mapped to this framework.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def list_policies(policies: tuple[str, ...], data: tuple[Path, ...], framework: str | None, output_format: str) -> None:
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def list_policies(
+    policies: tuple[str, ...], data: tuple[Path, ...], framework: str | None, output_format: str
+) -> None:
     """List policies with severity, regulation articles and the resource kinds they apply to."""
     selected = [
         p
@@ -106,9 +110,13 @@ def _sample_results(policy_set: PolicySet, policy: Policy) -> list[TestResult]:
             if not s.name.startswith(".") and s.suffix in (".json", ".yaml", ".yml")
         ]
         if not samples and not policy.conftest:
-            results.append(TestResult(f"{policy.id}: {folder} samples", False, f"no samples/{folder}/ documents"))
+            results.append(
+                TestResult(f"{policy.id}: {folder} samples", False, f"no samples/{folder}/ documents")
+            )
         for sample in samples:
             collection = collect_paths([sample], collected_at=now)
-            decision = evaluate(only(policy_set, policy), build_estate(collection.resources), EmbeddedRuntime(), now=now)
+            decision = evaluate(
+                only(policy_set, policy), build_estate(collection.resources), EmbeddedRuntime(), now=now
+            )
             results.append(judge_sample(policy, sample.name, decision, expect_denied))
     return results

@@ -42,9 +42,18 @@ class Estate:
         return document
 
     def to_document(self) -> dict[str, Any]:
-        """What a policy sees as `data.gavel.estate`."""
+        """What a policy sees as `data.gavel.estate`.
+
+        `by_kind` lists resource ids per kind, so a rule that looks for related resources (the
+        encryption configuration of a bucket) reads a short list instead of scanning the estate
+        for every resource it judges.
+        """
+        by_kind: dict[str, list[str]] = {}
+        for rid, resource in self.resources.items():
+            by_kind.setdefault(resource.kind, []).append(rid)
         return {
             "resources": {rid: self.input_document(rid) for rid in self.resources},
+            "by_kind": by_kind,
             "edges": [{"from": e.source, "to": e.target, "type": e.type} for e in self.edges],
         }
 
@@ -75,9 +84,10 @@ def _unique(resources: Iterable[Resource]) -> dict[str, Resource]:
     """Index by id; the same id from a second source keeps both, the later one suffixed by its source."""
     indexed: dict[str, Resource] = {}
     for resource in resources:
+        unique = resource
         if resource.id in indexed:
-            resource = dataclasses.replace(resource, id=f"{resource.id}@{resource.provenance.source}")
-        indexed.setdefault(resource.id, resource)
+            unique = dataclasses.replace(resource, id=f"{resource.id}@{resource.provenance.source}")
+        indexed.setdefault(unique.id, unique)
     return indexed
 
 

@@ -21,6 +21,7 @@ from .risk import DEFAULT_WEIGHTS, judge, risk_score
 from .waivers import apply_waivers
 
 DISPATCH_PACKAGE = "gavel_dispatch"
+DEFAULT_GATE = GatePolicy()
 _OUTCOME_OF_RULE = {"deny": Outcome.VIOLATION, "violation": Outcome.VIOLATION, "warn": Outcome.WARNING}
 
 
@@ -75,7 +76,9 @@ def _message_and_details(entry: Any) -> tuple[str, Mapping[str, Any]]:
     return str(entry), {}
 
 
-def _findings_from(policy: Policy, results: Mapping[str, Any], estate: Estate, resource_id: str) -> list[Finding]:
+def _findings_from(
+    policy: Policy, results: Mapping[str, Any], estate: Estate, resource_id: str
+) -> list[Finding]:
     ref = estate.resources[resource_id].ref()
     findings = []
     for rule, entries in results.items():
@@ -103,7 +106,11 @@ def _finding(policy: Policy, ref: Any, outcome: Outcome, message: str, details: 
 
 
 def _evaluate_one_by_one(
-    runtime: RegoRuntime, policies: Sequence[Policy], input_document: Mapping[str, Any], estate: Estate, rid: str
+    runtime: RegoRuntime,
+    policies: Sequence[Policy],
+    input_document: Mapping[str, Any],
+    estate: Estate,
+    rid: str,
 ) -> list[Finding]:
     """The slow path after a combined query raised: find which policies raise, keep the others."""
     findings = []
@@ -122,7 +129,12 @@ def _evaluate_one_by_one(
 
 
 def _query_group(
-    runtime: RegoRuntime, path: str, policies: Sequence[Policy], input_document: Mapping[str, Any], estate: Estate, rid: str
+    runtime: RegoRuntime,
+    path: str,
+    policies: Sequence[Policy],
+    input_document: Mapping[str, Any],
+    estate: Estate,
+    rid: str,
 ) -> list[Finding]:
     try:
         defined, value = runtime.query(path, input_document)
@@ -136,46 +148,80 @@ def _query_group(
     return findings
 
 
+class PreparedEvaluation:
+    """A policy set loaded once into a runtime, then asked about estates many times.
+
+    `evaluate` prepares and judges in one go; the admission webhook prepares once per runtime
+    (with an empty estate as `data.gavel.estate`) and judges one object per request, saving the
+    bundle compilation `runtime.load` costs on every call. The runtime stays thread-affine.
+    """
+
+    def __init__(self, policy_set: PolicySet, runtime: RegoRuntime, kinds: Sequence[str], loaded: Estate):
+        self.policy_set = policy_set
+        self.runtime = runtime
+        self.dispatch = build_dispatch(policy_set.policies, kinds)
+        runtime.load(bundle_for(policy_set, loaded, self.dispatch.module))
+        self.bundle_digest = policy_set.digest()
+        self.runtime_version = runtime.version()
+
+    def judge(
+        self,
+        estate: Estate,
+        *,
+        waivers: Sequence[Waiver] = (),
+        gate: GatePolicy = DEFAULT_GATE,
+        now: datetime,
+        old_documents: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> Decision:
+        """Judge every resource of `estate`; `old_documents[id]` is shown as `input.resource.old`."""
+        runtime, dispatch = self.runtime, self.dispatch
+        findings: list[Finding] = []
+        for rid, resource in estate.resources.items():
+            rule = dispatch.rule_of_kind.get(resource.kind)
+            if rule is not None:
+                document = {"resource": estate.input_document(rid)}
+                if old_documents and rid in old_documents:
+                    document["resource"]["old"] = old_documents[rid]
+                path = f"{DISPATCH_PACKAGE}.{rule}"
+                findings.extend(
+                    _query_group(
+                        runtime, path, dispatch.policies_of_kind[resource.kind], document, estate, rid
+                    )
+                )
+            if dispatch.conftest:
+                conftest_input = dict(resource.attributes)
+                path = f"{DISPATCH_PACKAGE}.conftest"
+                findings.extend(_query_group(runtime, path, dispatch.conftest, conftest_input, estate, rid))
+
+        judged, expired = apply_waivers(findings, waivers, estate.resources, now.date())
+        weights = self.policy_set.data.get("risk", {}).get("weights", DEFAULT_WEIGHTS)
+        risk = risk_score(judged, weights)
+        passed, reasons = judge(judged, risk, gate)
+        return Decision(
+            findings=judged,
+            resources=tuple(r.ref() for r in estate.resources.values()),
+            risk=risk,
+            gate=gate,
+            passed=passed,
+            reasons=reasons,
+            expired_waivers=expired,
+            policy_ids=tuple(p.id for p in self.policy_set.policies),
+            bundle_digest=self.bundle_digest,
+            runtime=self.runtime_version,
+            evaluated_at=now,
+        )
+
+
 def evaluate(
     policy_set: PolicySet,
     estate: Estate,
     runtime: RegoRuntime,
     *,
     waivers: Sequence[Waiver] = (),
-    gate: GatePolicy = GatePolicy(),
+    gate: GatePolicy = DEFAULT_GATE,
     now: datetime,
 ) -> Decision:
     """Judge every resource of the estate by every applicable policy; touches nothing but its arguments."""
     kinds = [resource.kind for resource in estate.resources.values()]
-    dispatch = build_dispatch(policy_set.policies, kinds)
-    runtime.load(bundle_for(policy_set, estate, dispatch.module))
-
-    findings: list[Finding] = []
-    for rid, resource in estate.resources.items():
-        rule = dispatch.rule_of_kind.get(resource.kind)
-        if rule is not None:
-            document = {"resource": estate.input_document(rid)}
-            path = f"{DISPATCH_PACKAGE}.{rule}"
-            findings.extend(_query_group(runtime, path, dispatch.policies_of_kind[resource.kind], document, estate, rid))
-        if dispatch.conftest:
-            conftest_input = dict(resource.attributes)
-            path = f"{DISPATCH_PACKAGE}.conftest"
-            findings.extend(_query_group(runtime, path, dispatch.conftest, conftest_input, estate, rid))
-
-    judged, expired = apply_waivers(findings, waivers, estate.resources, now.date())
-    weights = policy_set.data.get("risk", {}).get("weights", DEFAULT_WEIGHTS)
-    risk = risk_score(judged, weights)
-    passed, reasons = judge(judged, risk, gate)
-    return Decision(
-        findings=judged,
-        resources=tuple(r.ref() for r in estate.resources.values()),
-        risk=risk,
-        gate=gate,
-        passed=passed,
-        reasons=reasons,
-        expired_waivers=expired,
-        policy_ids=tuple(p.id for p in policy_set.policies),
-        bundle_digest=policy_set.digest(),
-        runtime=runtime.version(),
-        evaluated_at=now,
-    )
+    prepared = PreparedEvaluation(policy_set, runtime, kinds, estate)
+    return prepared.judge(estate, waivers=waivers, gate=gate, now=now)

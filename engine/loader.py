@@ -106,10 +106,14 @@ def load_data_file(path: Path) -> Any:
     try:
         return yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else json.loads(text)
     except json.JSONDecodeError as error:
-        raise PolicyError(f"invalid JSON: {error.msg}", SourceLocation(str(path), error.lineno, error.colno)) from None
+        raise PolicyError(
+            f"invalid JSON: {error.msg}", SourceLocation(str(path), error.lineno, error.colno)
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        location = SourceLocation(str(path), mark.line + 1, mark.column + 1) if mark else SourceLocation(str(path))
+        location = (
+            SourceLocation(str(path), mark.line + 1, mark.column + 1) if mark else SourceLocation(str(path))
+        )
         reason = getattr(error, "problem", None) or str(error)
         raise PolicyError(f"invalid YAML: {reason}", location) from None
 
@@ -166,7 +170,9 @@ def _conftest_policies(package: str, texts: Sequence[str], folder: Path) -> list
             severity=severity,
             resource_kinds=("*",),
         )
-        policies.append(Policy(metadata=metadata, package=package, folder=folder, rules=(rule,), conftest=True))
+        policies.append(
+            Policy(metadata=metadata, package=package, folder=folder, rules=(rule,), conftest=True)
+        )
     return policies
 
 
@@ -225,7 +231,9 @@ def load_policy_set(
     for data_file in data_files:
         document = load_data_file(data_file)
         if not isinstance(document, Mapping):
-            raise PolicyError("a data file must hold a mapping at its top level", SourceLocation(str(data_file)))
+            raise PolicyError(
+                "a data file must hold a mapping at its top level", SourceLocation(str(data_file))
+            )
         data = deep_merge(data, document)
 
     _reject_duplicate_ids(policies)

@@ -125,7 +125,9 @@ def parse_metadata(rego_text: str, path: str) -> PolicyMetadata | None:
         version=document.get("version", "1.0.0"),
         description=(document.get("description") or "").strip(),
         controls=tuple(document.get("controls", ())),
-        regulations=tuple(Regulation(r["framework"], str(r["article"])) for r in document.get("regulations", ())),
+        regulations=tuple(
+            Regulation(r["framework"], str(r["article"])) for r in document.get("regulations", ())
+        ),
         resource_kinds=tuple(document.get("resource_kinds", ())),
         remediation=(document.get("remediation") or "").strip(),
     )

@@ -170,7 +170,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class GatePolicy:
-    """The thresholds a run is judged by: `--fail-on` severity and the risk budget ρ."""
+    """The thresholds a run is judged by: `--fail-on` severity and the risk budget (rho)."""
 
     fail_on: Severity = Severity.HIGH
     max_risk: float | None = None

@@ -40,7 +40,9 @@ def run_rego_unit_tests(policy_set: PolicySet, runtime: RegoRuntime) -> list[Tes
             results.append(TestResult(name, False, f"error: {error.one_line()}"))
             continue
         passed = defined and value is True
-        results.append(TestResult(name, passed, "" if passed else "undefined" if not defined else f"got {value!r}"))
+        results.append(
+            TestResult(name, passed, "" if passed else "undefined" if not defined else f"got {value!r}")
+        )
     return results
 
 
@@ -60,7 +62,9 @@ def judge_sample(policy: Policy, sample: str, decision: Decision, expect_denied:
     if errors:
         return TestResult(name, False, errors[0].message)
     if expect_denied and not violations:
-        return TestResult(name, False, f"expected a deny, got none ({len(decision.resources)} resources evaluated)")
+        return TestResult(
+            name, False, f"expected a deny, got none ({len(decision.resources)} resources evaluated)"
+        )
     if not expect_denied and violations:
         return TestResult(name, False, f"expected no deny, got: {violations[0].message}")
     return TestResult(name, True)

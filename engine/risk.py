@@ -1,4 +1,4 @@
-"""The regulatory risk score R of a run and the gate that compares it with the budget ρ.
+"""The regulatory risk score R of a run and the gate that compares it with the budget rho.
 
 R is the sum of the severity weights of unwaived violations and evaluation errors; weights are
 data (`policies/data/risk.yaml`), so an organisation tunes them without touching code.
@@ -24,7 +24,9 @@ def judge(findings: Sequence[Finding], risk: float, gate: GatePolicy) -> tuple[b
     if errors:
         reasons.append(f"{len(errors)} policy evaluation(s) failed (fail-closed)")
     over = [
-        f for f in findings if f.blocking and f.outcome is Outcome.VIOLATION and f.severity.at_least(gate.fail_on)
+        f
+        for f in findings
+        if f.blocking and f.outcome is Outcome.VIOLATION and f.severity.at_least(gate.fail_on)
     ]
     if over:
         reasons.append(f"{len(over)} violation(s) at or above {gate.fail_on.value}")

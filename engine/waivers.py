@@ -31,10 +31,24 @@ def _is_match_all(selector: Mapping[str, Any]) -> bool:
     return len(selector) == len(patterns) and all(p.strip("*") == "" for p in patterns)
 
 
+def _dates_as_text(document: Any) -> Any:
+    """YAML reads `expires: 2027-03-31` as a date; the schema (and JSON files) speak ISO text."""
+    if isinstance(document, Mapping) and isinstance(document.get("waivers"), list):
+        entries = [
+            {**e, "expires": e["expires"].isoformat()}
+            if isinstance(e, Mapping) and isinstance(e.get("expires"), date)
+            else e
+            for e in document["waivers"]
+        ]
+        return {**document, "waivers": entries}
+    return document
+
+
 def parse_waivers(document: Any, source: str) -> tuple[Waiver, ...]:
     """Validate a parsed waivers document (`{"waivers": [...]}`) into Waiver models."""
     import jsonschema
 
+    document = _dates_as_text(document)
     errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(document), key=lambda e: e.path)
     if errors:
         where = "/".join(str(p) for p in errors[0].absolute_path) or "top level"
@@ -89,7 +103,11 @@ def apply_waivers(
     for finding in findings:
         resource = resources_by_id.get(finding.resource.id)
         waiver = next(
-            (w for w in live if w.policy_id == finding.policy_id and resource and selects(w.selector, resource)),
+            (
+                w
+                for w in live
+                if w.policy_id == finding.policy_id and resource and selects(w.selector, resource)
+            ),
             None,
         )
         result.append(dataclasses.replace(finding, waiver=waiver) if waiver else finding)

@@ -42,7 +42,11 @@ def make_resource() -> ResourceFactory:
         source: str = "plan.json",
         line: int | None = None,
     ) -> Resource:
-        rid = f"terraform:{kind}.{name}" if platform == "terraform" else f"kubernetes:{namespace or '_'}/{kind}/{name}"
+        rid = (
+            f"terraform:{kind}.{name}"
+            if platform == "terraform"
+            else f"kubernetes:{namespace or '_'}/{kind}/{name}"
+        )
         return Resource(
             id=rid,
             kind=kind,

@@ -39,7 +39,10 @@ def test_a_valid_waiver_is_read_with_its_expiry() -> None:
 
 def test_selector_matches_every_key(make_resource: Any) -> None:
     (waiver,) = parse_waivers(_waiver(), "waivers.yaml")
-    inside = replace(make_resource("aws_s3_bucket", "x", labels={"team": "platform"}), id="terraform:module.logs.aws_s3_bucket.x")
+    inside = replace(
+        make_resource("aws_s3_bucket", "x", labels={"team": "platform"}),
+        id="terraform:module.logs.aws_s3_bucket.x",
+    )
     assert selects(waiver.selector, inside)
     assert not selects(waiver.selector, replace(inside, labels={"team": "data"}))
     assert not selects(waiver.selector, replace(inside, id="terraform:aws_s3_bucket.x"))

@@ -16,7 +16,7 @@ package gavel.storage.bucket_encrypted
 import rego.v1
 
 deny contains {"msg": sprintf("%s: server_side_encryption_configuration is missing", [input.resource.id]), "details": {"field": "server_side_encryption_configuration"}} if {
-	not input.resource.attributes.server_side_encryption_configuration
+	count(object.get(input.resource.attributes, "server_side_encryption_configuration", [])) == 0
 }
 
 warn contains {"msg": sprintf("%s holds personal data", [input.resource.id])} if {

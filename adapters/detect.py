@@ -1,0 +1,100 @@
+"""From the paths a user names to resources: walking folders, recognising each file, opening adapters.
+
+This is the one entry point the command line calls. Files are visited in a sorted, repeatable
+order; what is recognised goes to its adapter (see `registry`), what is not is reported as
+skipped, or is an error under `strict`. Malformed or unreadable files are always errors.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..engine.errors import InputError, SourceLocation
+from ..engine.models import Resource
+from .base import Skipped
+from .registry import INPUT_KINDS, InputKind, find_input_kind
+from .sources import Document, SourceText, parse_documents, read_source
+
+INPUT_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Collection:
+    """Everything collected from a set of paths, and what was passed over."""
+
+    resources: tuple[Resource, ...]
+    skipped: tuple[Skipped, ...]
+
+
+def detect_kind(path: Path, content: str | Sequence[Document]) -> str | None:
+    """The name of the input kind `content` (text, or documents already parsed) is, if any."""
+    if isinstance(content, str):
+        content = parse_documents(SourceText.from_bytes(content.encode("utf-8"), str(path)))
+    for kind in INPUT_KINDS:
+        if kind.recognises(content):
+            return kind.name
+    return None
+
+
+def collect_paths(
+    paths: Sequence[Path], *, input_kind: str | None = None, strict: bool = False, collected_at: datetime
+) -> Collection:
+    """Collect resources from files and folders (walked recursively for *.json, *.yaml, *.yml).
+
+    `input_kind` forces one kind for every file instead of detecting it.
+    """
+    forced = find_input_kind(input_kind) if input_kind else None
+    resources: list[Resource] = []
+    skipped: list[Skipped] = []
+    for file in input_files(paths):
+        source = read_source(file)
+        documents = () if source.is_blank else parse_documents(source)
+        kind = forced or _detected(documents)
+        if kind is None:
+            reason = _unrecognised_reason(source, documents)
+            if strict:
+                raise InputError(reason, SourceLocation(source.name))
+            skipped.append(Skipped(source=source.name, reason=reason))
+            continue
+        adapter = kind.open(source, documents, collected_at=collected_at, strict=strict)
+        resources.extend(adapter.collect())
+        skipped.extend(adapter.skipped)
+    return Collection(resources=tuple(resources), skipped=tuple(skipped))
+
+
+def input_files(paths: Sequence[Path]) -> Iterator[Path]:
+    """Named files as given; folders walked in sorted order, hidden folders and files left out."""
+    for path in paths:
+        if path.is_dir():
+            yield from _walk(path)
+        elif path.exists():
+            yield path
+        else:
+            raise InputError("no such file or folder", SourceLocation(str(path)))
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, folders, files in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith(INPUT_SUFFIXES):
+                yield Path(root) / name
+
+
+def _detected(documents: Sequence[Document]) -> InputKind | None:
+    for kind in INPUT_KINDS:
+        if documents and kind.recognises(documents):
+            return kind
+    return None
+
+
+def _unrecognised_reason(source: SourceText, documents: Sequence[Document]) -> str:
+    if source.is_blank:
+        return "empty file"
+    if not documents:
+        return "no documents (only comments or empty documents)"
+    return "not a " + " or ".join(kind.title for kind in INPUT_KINDS)

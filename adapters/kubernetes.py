@@ -1,0 +1,151 @@
+"""Kubernetes manifests as resources: plain YAML, multi-document streams, Helm output, lists, JSON.
+
+Every object becomes one resource whose attributes are the whole object, unchanged, so policies
+written against the Kubernetes API shape (Gatekeeper, Conftest) read it as they would in a cluster.
+`List` and typed lists (`PodList`, as `kubectl get -o yaml` writes them) are expanded into their
+items. A document that is not an object is reported as skipped, or is an error under `strict`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..engine.errors import InputError, SourceLocation
+from ..engine.models import Provenance, Resource
+from .base import Skipped
+from .labels import flatten_labels
+from .sources import Document, SourceText, parse_documents
+
+ADAPTER_NAME = "kubernetes"
+
+
+def is_kubernetes_object(value: Any) -> bool:
+    return (
+        isinstance(value, Mapping)
+        and isinstance(value.get("apiVersion"), str)
+        and isinstance(value.get("kind"), str)
+        and bool(value["apiVersion"] and value["kind"])
+    )
+
+
+@dataclass(frozen=True)
+class KubernetesManifests:
+    """The objects of one manifest file, parsed and normalised when constructed."""
+
+    source: str
+    resources: tuple[Resource, ...]
+    skipped: tuple[Skipped, ...] = ()
+    name: str = ADAPTER_NAME
+
+    @classmethod
+    def from_bytes(
+        cls, data: bytes, source: str, collected_at: datetime, *, strict: bool = False
+    ) -> KubernetesManifests:
+        """Parse a manifest file: JSON when the name ends in `.json`, else a YAML stream."""
+        text = SourceText.from_bytes(data, source)
+        return cls.from_documents(text, parse_documents(text), collected_at, strict=strict)
+
+    @classmethod
+    def from_documents(
+        cls,
+        source: SourceText,
+        documents: Sequence[Document],
+        collected_at: datetime,
+        *,
+        strict: bool = False,
+    ) -> KubernetesManifests:
+        resources: list[Resource] = []
+        skipped: list[Skipped] = []
+        for value, line in _objects(documents):
+            reason = _rejection(value)
+            if reason is None:
+                resources.append(_resource(value, line, source, collected_at))
+            elif strict:
+                raise InputError(reason, SourceLocation(source.name, line))
+            else:
+                skipped.append(Skipped(source=source.name, reason=reason, line=line))
+        return cls(source=source.name, resources=tuple(resources), skipped=tuple(skipped))
+
+    def collect(self) -> Iterator[Resource]:
+        yield from self.resources
+
+
+def _objects(documents: Sequence[Document]) -> Iterator[tuple[Any, int]]:
+    """Each document, with lists expanded into their items; items of typed lists get apiVersion/kind."""
+    for document in documents:
+        value = document.value
+        if not (is_kubernetes_object(value) and value["kind"].endswith("List")):
+            yield value, document.line
+            continue
+        items = value.get("items")
+        item_kind = value["kind"].removesuffix("List")
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            line = document.item_lines[index] if index < len(document.item_lines) else document.line
+            if item_kind and isinstance(item, Mapping):
+                yield {"apiVersion": value["apiVersion"], "kind": item_kind, **item}, line
+            else:
+                yield item, line
+
+
+def _rejection(value: Any) -> str | None:
+    """Why a document is not a usable Kubernetes object, or None when it is one."""
+    if not isinstance(value, Mapping):
+        return f"document is {_describe(value)}, not a Kubernetes object"
+    missing = [key for key in ("apiVersion", "kind") if not (isinstance(value.get(key), str) and value[key])]
+    if missing:
+        return f"document has no {' and no '.join(missing)}; not a Kubernetes object"
+    if not _object_name(value):
+        return f"{value['kind']} has neither metadata.name nor metadata.generateName"
+    return None
+
+
+def _resource(obj: Mapping[str, Any], line: int, source: SourceText, collected_at: datetime) -> Resource:
+    metadata = _metadata(obj)
+    namespace = metadata.get("namespace")
+    namespace = namespace if isinstance(namespace, str) and namespace else None
+    kind = str(obj["kind"])
+    name = _object_name(obj)
+    return Resource(
+        id=f"kubernetes:{namespace or '_'}/{kind}/{name}",
+        kind=kind,
+        name=name,
+        platform="kubernetes",
+        attributes=obj,
+        provenance=Provenance(
+            adapter=ADAPTER_NAME,
+            source=source.name,
+            source_digest=source.digest,
+            collected_at=collected_at,
+            line=line,
+        ),
+        labels=flatten_labels(metadata.get("labels")),
+        namespace=namespace,
+    )
+
+
+def _metadata(obj: Mapping[str, Any]) -> Mapping[str, Any]:
+    metadata = obj.get("metadata")
+    return metadata if isinstance(metadata, Mapping) else {}
+
+
+def _object_name(obj: Mapping[str, Any]) -> str:
+    metadata = _metadata(obj)
+    for key in ("name", "generateName"):
+        if isinstance(metadata.get(key), str) and metadata[key]:
+            return str(metadata[key])
+    return ""
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return f"a {type(value).__name__}"

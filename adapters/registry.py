@@ -1,0 +1,77 @@
+"""Which input kinds gavel understands: name -> how to recognise it and which adapter opens it.
+
+Detection walks this table in order and takes the first kind that recognises a file, so a new
+adapter (OpenLineage events, Argo workflows, cloud inventories) is one more entry here; more
+specific kinds go before `kubernetes`, whose test (any object with apiVersion and kind) is broad.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from ..engine.errors import InputError, SourceLocation, UsageError
+from .base import Adapter
+from .kubernetes import KubernetesManifests, is_kubernetes_object
+from .sources import Document, SourceText
+from .terraform import TerraformPlan, is_terraform_plan
+
+
+class AdapterFactory(Protocol):
+    def __call__(
+        self, source: SourceText, documents: Sequence[Document], *, collected_at: datetime, strict: bool
+    ) -> Adapter: ...
+
+
+@dataclass(frozen=True)
+class InputKind:
+    """One kind of input: its `--input-kind` name, what to call it in messages, how to spot and open it."""
+
+    name: str
+    title: str
+    recognises: Callable[[Sequence[Document]], bool]
+    open: AdapterFactory
+
+
+def _recognises_terraform_plan(documents: Sequence[Document]) -> bool:
+    return len(documents) == 1 and is_terraform_plan(documents[0].value)
+
+
+def _open_terraform_plan(
+    source: SourceText, documents: Sequence[Document], *, collected_at: datetime, strict: bool
+) -> Adapter:
+    if len(documents) != 1:
+        raise InputError(
+            f"a Terraform plan is one JSON document, found {len(documents)}", SourceLocation(source.name)
+        )
+    return TerraformPlan.from_document(source, documents[0], collected_at)
+
+
+def _recognises_kubernetes(documents: Sequence[Document]) -> bool:
+    return any(is_kubernetes_object(document.value) for document in documents)
+
+
+def _open_kubernetes(
+    source: SourceText, documents: Sequence[Document], *, collected_at: datetime, strict: bool
+) -> Adapter:
+    return KubernetesManifests.from_documents(source, documents, collected_at, strict=strict)
+
+
+INPUT_KINDS: tuple[InputKind, ...] = (
+    InputKind("terraform-plan", "Terraform plan", _recognises_terraform_plan, _open_terraform_plan),
+    InputKind("kubernetes", "Kubernetes manifest", _recognises_kubernetes, _open_kubernetes),
+)
+
+
+def input_kind_names() -> tuple[str, ...]:
+    """The values `--input-kind` accepts."""
+    return tuple(kind.name for kind in INPUT_KINDS)
+
+
+def find_input_kind(name: str) -> InputKind:
+    for kind in INPUT_KINDS:
+        if kind.name == name:
+            return kind
+    raise UsageError(f"unknown input kind {name!r}; expected one of: {', '.join(input_kind_names())}")
