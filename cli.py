@@ -23,9 +23,9 @@ from .engine.errors import GavelError, UsageError
 COMMANDS = {
     "check": ("check", "Gate Terraform plans, Kubernetes manifests and other state in CI."),
     "evidence": ("evidence", "Inspect, verify and export the signed evidence log."),
-    "keys": ("keys", "Generate, rotate and show evidence signing keys."),
+    "keys": ("keys", "Manage the signing keys of the evidence log."),
     "policy": ("policy", "Browse, explain and test policies."),
-    "serve": ("serve", "Serve OPA's REST API over the embedded Rego runtime."),
+    "serve": ("serve", "Serve OPA's Data API over the embedded runtime (a sidecar for OPA clients)."),
 }
 
 CONFIG_HELP = (

@@ -3,7 +3,8 @@
 A plan states the planned values of every managed resource (root module and nested child
 modules) and the change each one undergoes. A deleted resource has no planned values, so it is
 taken from `resource_changes` with its `before` values: policies can still see what is going away.
-Labels merge the AWS `tag` blocks, `tags_all`, `tags` and GCP `labels`, later ones winning.
+Labels merge the AWS `tag` blocks, `tags_all`, `tags`, GCP `labels` and Cloud SQL's
+`settings.user_labels`, later ones winning.
 Region comes from the resource itself (`region`, `location`, `zone`) or else from the provider
 configuration the resource uses, following module-scoped and aliased providers.
 """
@@ -27,6 +28,15 @@ ADAPTER_NAME = "terraform"
 _NOT_A_PLAN_HINT = "produce it with `terraform show -json PLANFILE`"
 _REGION_ATTRIBUTES = ("region", "location", "zone")
 _LABEL_ATTRIBUTES = ("tag", "tags_all", "tags", "labels")
+
+
+def _nested_labels(attributes: Mapping[str, Any]) -> list[Any]:
+    """Labels kept inside a block: Cloud SQL instances hold theirs in `settings[].user_labels`."""
+    settings = attributes.get("settings")
+    blocks = settings if isinstance(settings, list) else []
+    return [block.get("user_labels") for block in blocks if isinstance(block, Mapping)]
+
+
 _ADDRESS_MEMBER = re.compile(r'"address"\s*:\s*("(?:[^"\\]|\\.)*")')
 _INSTANCE_KEY = re.compile(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]')
 
@@ -137,7 +147,9 @@ class _ResourceBuilder:
                 collected_at=self._collected_at,
                 line=line,
             ),
-            labels=flatten_labels(*(attributes.get(key) for key in _LABEL_ATTRIBUTES)),
+            labels=flatten_labels(
+                *(attributes.get(key) for key in _LABEL_ATTRIBUTES), *_nested_labels(attributes)
+            ),
             region=region,
             action=action,
         )

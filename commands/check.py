@@ -17,10 +17,11 @@ import click
 
 from .. import __version__
 from ..engine.errors import UsageError
-from ..engine.models import Decision, EvidenceReceipt, GatePolicy, Severity
+from ..engine.models import Decision, GatePolicy, Severity
 from ..reports.base import FORMATS, ReportContext, get_format
 from .options import policy_options, runtime_options
 from .pipeline import build_runtime, load_policies, load_waivers
+from .recording import record_check
 
 
 def write_atomically(path: Path, content: bytes) -> None:
@@ -153,7 +154,9 @@ def command(
         gate=gate,
         now=now,
     )
-    receipt = None if no_evidence else _record(decision, collection, evidence_url)
+    receipt = (
+        None if no_evidence else record_check(decision, collection, evidence_url, [str(p) for p in paths])
+    )
 
     colour = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     context = ReportContext(
@@ -168,12 +171,6 @@ def command(
     else:
         write_atomically(output, rendered)
         click.echo(summary_line(decision), err=True)
-    if receipt is not None:
+    if receipt is not None and output_format != "text":
         click.echo(f"gavel: recorded as evidence #{receipt.log_index} ({receipt.record_digest})", err=True)
     click.get_current_context().exit(0 if decision.passed else 1)
-
-
-def _record(decision: Decision, collection: Any, evidence_url: str | None) -> EvidenceReceipt | None:
-    from .recording import record_check
-
-    return record_check(decision, collection, evidence_url)

@@ -84,7 +84,7 @@ def test_policies(dirs: tuple[str, ...], verbose: bool) -> None:
     policy_set = load_policies(dirs or (BUILTIN_LIBRARY,), ())
     results = run_rego_unit_tests(policy_set, EmbeddedRuntime())
     for policy in policy_set.policies:
-        results.extend(_sample_results(policy_set, policy))
+        results.extend(sample_results(policy_set, policy))
     failed = [r for r in results if not r.passed]
     for result in results if verbose else failed:
         mark = click.style("PASS", fg="green") if result.passed else click.style("FAIL", fg="red")
@@ -93,7 +93,7 @@ def test_policies(dirs: tuple[str, ...], verbose: bool) -> None:
     click.get_current_context().exit(1 if failed else 0)
 
 
-def _sample_results(policy_set: PolicySet, policy: Policy) -> list[TestResult]:
+def sample_results(policy_set: PolicySet, policy: Policy) -> list[TestResult]:
     """Judge each sample; a gavel policy without an allowed and a denied sample fails too."""
     from ..adapters.detect import collect_paths
     from ..engine.estate import build_estate

@@ -39,7 +39,7 @@ def command(
     """
     if not opa_compatible:
         raise UsageError("gavel serve needs --opa-compatible (the only server mode so far)")
-    from ..server.opa_compat import OpaCompatServer  # noqa: PLC0415 - uvicorn/starlette only when serving
+    from ..server.opa_compat import OpaCompatServer
 
     bundle = None
     if policies or data:

@@ -148,6 +148,11 @@ def test_data_sources_are_not_resources() -> None:
             "google_bigquery_dataset.default",
             {"env": "dev"},
         ),
+        (
+            "terraform-google-conversion/full_sql_database_instance.tfplan.json",
+            "google_sql_database_instance.main",
+            {"user_labels_foo": "user_labels_bar"},
+        ),
     ],
 )
 def test_tags_and_labels_become_string_labels(relative: str, address: str, labels: dict[str, str]) -> None:

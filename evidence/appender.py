@@ -1,0 +1,92 @@
+"""Group commit: many concurrent callers share one append transaction.
+
+Callers (webhook request handlers, audit shards) sign their record on their own thread and hand it
+to `GroupAppender.append`, which blocks until the record's transaction has committed. One writer
+thread takes everything queued while the previous transaction was in flight and appends it as one
+batch, so a burst costs one fsync instead of one per decision. If the batch fails, every caller in
+it gets the error: nothing is acknowledged that is not durable.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+
+from ..engine.models import EvidenceReceipt
+from .errors import RecordingError
+from .keys import Signer
+from .store import EvidenceStore
+from .tables import EntryCreate
+
+
+@dataclass(frozen=True)
+class _Pending:
+    record: EntryCreate
+    future: Future[EvidenceReceipt]
+
+
+class GroupAppender:
+    """A writer thread batching appends to `store`, at most `max_batch` records per transaction."""
+
+    def __init__(self, store: EvidenceStore, signer: Signer, max_batch: int = 512):
+        self.store = store
+        self.signer = signer
+        self.max_batch = max_batch
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="gavel-evidence-appender", daemon=True)
+        self._thread.start()
+
+    def submit(self, record: EntryCreate) -> Future[EvidenceReceipt]:
+        if self._closed:
+            raise RecordingError("the evidence appender is closed")
+        future: Future[EvidenceReceipt] = Future()
+        self._queue.put(_Pending(record, future))
+        return future
+
+    def append(self, record: EntryCreate) -> EvidenceReceipt:
+        """Block until `record` is durable in the log; raises if it could not be recorded."""
+        return self.submit(record).result()
+
+    def close(self) -> None:
+        """Flush what is queued, then stop the writer thread."""
+        if not self._closed:
+            self._closed = True
+            self._queue.put(None)
+            self._thread.join()
+
+    def __enter__(self) -> GroupAppender:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < self.max_batch:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stopping = True
+                    break
+                batch.append(item)
+            self._commit(batch)
+
+    def _commit(self, batch: list[_Pending]) -> None:
+        try:
+            receipts = self.store.append([pending.record for pending in batch], self.signer)
+        except Exception as error:  # every waiting caller must learn its record was not recorded
+            for pending in batch:
+                pending.future.set_exception(error)
+            return
+        for pending, receipt in zip(batch, receipts, strict=True):
+            pending.future.set_result(receipt)

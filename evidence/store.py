@@ -1,0 +1,313 @@
+"""The evidence store: append signed records to the Merkle log durably, read them back, verify them.
+
+Every append is one transaction that locks the log's state row, gives each record the next
+index, writes entries, completed Merkle nodes and a signed checkpoint for the new size, and moves
+the state row on. A receipt is returned only after that transaction committed, so nothing
+acknowledged can be lost and nothing unrecorded is ever reported as recorded. Retrying an
+envelope that is already in the log returns its original index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from ..engine.errors import GavelError
+from ..engine.models import Decision, EvidenceReceipt
+from .checkpoint import Checkpoint
+from .database import Database, connect
+from .errors import RecordingError, StoreUnavailableError, TamperError
+from .keys import Signer, public_pem
+from .merkle import EMPTY_ROOT, Frontier, leaf_hash
+from .records import decision_record, rotation_record
+from .statement import rfc3339_millis
+from .tables import CheckpointRow, EntryCreate, EvidenceEntry, EvidenceLog, MerkleNode, SigningKey, table_of
+from .verify import EntryView, LogVerifier, VerificationReport, leaf_bytes
+
+LOG_ID = 1
+ENTRY = table_of(EvidenceEntry)
+NODE = table_of(MerkleNode)
+CHECKPOINT = table_of(CheckpointRow)
+LOG = table_of(EvidenceLog)
+KEY = table_of(SigningKey)
+
+
+def _now() -> str:
+    return rfc3339_millis(datetime.now(UTC))
+
+
+def record_digest(envelope_sha256: str) -> str:
+    return f"sha256:{envelope_sha256}"
+
+
+class EvidenceStore:
+    """One log in one database; safe to use from several processes at once."""
+
+    def __init__(self, database: Database, origin: str):
+        self.database = database
+        self.origin = origin
+
+    @classmethod
+    def open(cls, url: str, *, origin: str | None = None) -> EvidenceStore:
+        """Open (creating on first use) the store at `url`; `origin` names a new log, else one is made up."""
+        database = connect(url)
+        try:
+            return cls(database, cls._ensure_log(database, origin))
+        except IntegrityError:
+            return cls(database, cls._ensure_log(database, origin))
+        except SQLAlchemyError as error:
+            database.dispose()
+            raise StoreUnavailableError(f"cannot open evidence store: {error}") from error
+
+    @staticmethod
+    def _ensure_log(database: Database, origin: str | None) -> str:
+        """The log's origin, creating the log row on first use (a concurrent creator may win the race)."""
+        with database.writer.begin() as connection:
+            existing = connection.execute(select(LOG.c.origin).where(LOG.c.log_id == LOG_ID)).scalar()
+            if existing is not None:
+                return str(existing)
+            created = origin or f"gavel.dev/evidence/{secrets.token_hex(8)}"
+            connection.execute(
+                insert(LOG).values(
+                    log_id=LOG_ID,
+                    origin=created,
+                    tree_size=0,
+                    root_hash=EMPTY_ROOT,
+                    frontier=b"",
+                    created_at=_now(),
+                )
+            )
+            return created
+
+    def close(self) -> None:
+        self.database.dispose()
+
+    def __enter__(self) -> EvidenceStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def record_decision(
+        self,
+        decision: Decision,
+        *,
+        signer: Signer,
+        subject_digests: Mapping[str, str],
+        context: Mapping[str, Any],
+        environment: Mapping[str, str] | None = None,
+    ) -> EvidenceReceipt:
+        """Sign and durably append one decision (the one-shot path `gavel check` uses)."""
+        try:
+            record = decision_record(
+                decision,
+                signer=signer,
+                origin=self.origin,
+                subject_digests=subject_digests,
+                context=context,
+                environment=environment,
+            )
+        except ValueError as error:
+            raise RecordingError(f"decision cannot be recorded: {error}") from error
+        return self.append([record], signer)[0]
+
+    def rotate(self, old: Signer, new: Signer) -> EvidenceReceipt:
+        """Record the hand-over from `old` to `new` (signed by both); later appends must use `new`."""
+        record = rotation_record(old, new, origin=self.origin, now=datetime.now(UTC))
+        return self.append([record], old, rotate_to=new)[0]
+
+    def append(
+        self, records: Sequence[EntryCreate], signer: Signer, *, rotate_to: Signer | None = None
+    ) -> list[EvidenceReceipt]:
+        """Append records in one transaction and return their receipts once it has committed."""
+        try:
+            with self.database.writer.begin() as connection:
+                return self._append(connection, records, signer, rotate_to)
+        except GavelError:
+            raise
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+            raise RecordingError(f"evidence was not recorded: {reason}") from error
+
+    def _append(
+        self, connection: Connection, records: Sequence[EntryCreate], signer: Signer, rotate_to: Signer | None
+    ) -> list[EvidenceReceipt]:
+        state = connection.execute(select(LOG).where(LOG.c.log_id == LOG_ID).with_for_update()).one()
+        if state.active_key_id is None:
+            self._register_key(connection, signer, state.tree_size)
+        elif state.active_key_id != signer.key_id:
+            raise RecordingError(
+                f"signing key {signer.key_id[:16]} is not this log's active key {state.active_key_id[:16]}",
+                hint="use the active key, or hand over with `gavel keys rotate`",
+            )
+        digests = [hashlib.sha256(record.envelope).hexdigest() for record in records]
+        known: dict[str, int] = dict(
+            connection.execute(
+                select(ENTRY.c.envelope_sha256, ENTRY.c.idx).where(
+                    ENTRY.c.log_id == LOG_ID, ENTRY.c.envelope_sha256.in_(digests)
+                )
+            ).all()
+        )
+        frontier = Frontier.unpack(state.tree_size, state.frontier)
+        integrated_time = _now()
+        entries: list[dict[str, Any]] = []
+        nodes: list[dict[str, Any]] = []
+        receipts = []
+        for record, digest in zip(records, digests, strict=True):
+            if digest not in known:
+                known[digest] = frontier.size
+                leaf = leaf_hash(leaf_bytes(self.origin, frontier.size, integrated_time, digest))
+                entries.append(
+                    record.model_dump()
+                    | {
+                        "log_id": LOG_ID,
+                        "idx": frontier.size,
+                        "integrated_time": integrated_time,
+                        "leaf_hash": leaf,
+                        "envelope_sha256": digest,
+                    }
+                )
+                nodes.extend(
+                    {"log_id": LOG_ID, "level": lv, "idx": ix, "hash": h}
+                    for lv, ix, h in frontier.append(leaf)
+                )
+            receipts.append(EvidenceReceipt(known[digest], record_digest(digest)))
+        if not entries:
+            return receipts
+        connection.execute(insert(ENTRY), entries)
+        if nodes:
+            connection.execute(insert(NODE), nodes)
+        if rotate_to is not None:
+            self._hand_over(connection, signer, rotate_to, entries[-1]["idx"])
+        root = frontier.root()
+        connection.execute(
+            insert(CHECKPOINT).values(
+                log_id=LOG_ID,
+                tree_size=frontier.size,
+                root_hash=root,
+                signed_at=integrated_time,
+                note=Checkpoint(self.origin, frontier.size, root).sign([rotate_to or signer]),
+            )
+        )
+        connection.execute(
+            update(LOG)
+            .where(LOG.c.log_id == LOG_ID)
+            .values(
+                tree_size=frontier.size,
+                root_hash=root,
+                frontier=frontier.pack(),
+                active_key_id=(rotate_to or signer).key_id,
+            )
+        )
+        return receipts
+
+    def _register_key(self, connection: Connection, signer: Signer, valid_from: int) -> None:
+        exists = connection.execute(select(KEY.c.key_id).where(KEY.c.key_id == signer.key_id)).scalar()
+        if exists is None:
+            connection.execute(
+                insert(KEY).values(
+                    key_id=signer.key_id,
+                    public_pem=public_pem(signer.public_key).decode("ascii"),
+                    valid_from_index=valid_from,
+                    created_at=_now(),
+                )
+            )
+
+    def _hand_over(self, connection: Connection, old: Signer, new: Signer, index: int) -> None:
+        connection.execute(update(KEY).where(KEY.c.key_id == old.key_id).values(valid_until_index=index + 1))
+        self._register_key(connection, new, index)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """One consistent read view: entries, nodes and checkpoints as of a single moment."""
+        connection = self.database.reader.connect()
+        try:
+            if not self.database.is_sqlite:
+                connection = connection.execution_options(isolation_level="REPEATABLE READ")
+            with connection.begin():
+                yield connection
+        except SQLAlchemyError as error:
+            raise StoreUnavailableError(f"cannot read evidence store: {error}") from error
+        finally:
+            connection.close()
+
+    @staticmethod
+    def state(connection: Connection) -> Row[Any]:
+        return connection.execute(select(LOG).where(LOG.c.log_id == LOG_ID)).one()
+
+    @staticmethod
+    def entry_rows(connection: Connection, start: int = 0, end: int | None = None) -> Iterator[Row[Any]]:
+        query = select(ENTRY).where(ENTRY.c.log_id == LOG_ID, ENTRY.c.idx >= start).order_by(ENTRY.c.idx)
+        if end is not None:
+            query = query.where(ENTRY.c.idx < end)
+        yield from connection.execution_options(yield_per=2000).execute(query)
+
+    @staticmethod
+    def checkpoint_notes(
+        connection: Connection, after: int = 0, upto: int | None = None
+    ) -> list[tuple[int, str]]:
+        query = select(CHECKPOINT.c.tree_size, CHECKPOINT.c.note).where(
+            CHECKPOINT.c.log_id == LOG_ID, CHECKPOINT.c.tree_size > after
+        )
+        if upto is not None:
+            query = query.where(CHECKPOINT.c.tree_size <= upto)
+        return [
+            (row.tree_size, row.note) for row in connection.execute(query.order_by(CHECKPOINT.c.tree_size))
+        ]
+
+    @staticmethod
+    def node(connection: Connection, level: int, index: int) -> bytes:
+        if level == 0:
+            query = select(ENTRY.c.leaf_hash).where(ENTRY.c.log_id == LOG_ID, ENTRY.c.idx == index)
+        else:
+            query = select(NODE.c.hash).where(
+                NODE.c.log_id == LOG_ID, NODE.c.level == level, NODE.c.idx == index
+            )
+        found = connection.execute(query).scalar()
+        if found is None:
+            raise TamperError(index << level, f"Merkle node ({level}, {index}) is missing from the store")
+        return bytes(found)
+
+    def verify(self, trusted: Mapping[str, Ed25519PublicKey]) -> VerificationReport:
+        """Verify every entry, signature, stored Merkle node and checkpoint, and the state row."""
+        with self.snapshot() as connection:
+            state = self.state(connection)
+            stored_nodes = {
+                (row.level, row.idx): bytes(row.hash)
+                for row in connection.execute(select(NODE).where(NODE.c.log_id == LOG_ID))
+            }
+            verifier = LogVerifier(
+                self.origin, trusted, [note for _, note in self.checkpoint_notes(connection)]
+            )
+            for row in self.entry_rows(connection):
+                view = EntryView(
+                    row.idx, row.integrated_time, bytes(row.envelope), bytes(row.leaf_hash), row.decision
+                )
+                for level, index, hashed in verifier.add(view):
+                    if stored_nodes.pop((level, index), None) != hashed:
+                        raise TamperError(
+                            row.idx, f"stored Merkle node ({level}, {index}) is missing or wrong"
+                        )
+            report = verifier.finish()
+        if stored_nodes:
+            level, index = min(stored_nodes, key=lambda key: key[1] << key[0])
+            raise TamperError(
+                index << level, f"stored Merkle node ({level}, {index}) has no entries under it"
+            )
+        if (state.tree_size, bytes(state.root_hash), bytes(state.frontier)) != (
+            report.size,
+            report.root,
+            verifier.frontier.pack(),
+        ):
+            raise TamperError(
+                min(state.tree_size, report.size), "the log's state row disagrees with its entries"
+            )
+        return report

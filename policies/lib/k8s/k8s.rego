@@ -1,0 +1,95 @@
+# Reading Kubernetes workloads: the pod spec of any workload kind, its containers, the GPUs
+# they request and the node labels the pod is pinned to (nodeSelector and required node
+# affinity), so policies ask "which regions / node pools / GPU models can this run on?".
+package gavel.lib.k8s
+
+import rego.v1
+
+template_kinds := {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController"}
+
+accelerator_catalog := object.get(data, ["gavel", "data", "accelerators", "kubernetes"], {})
+
+placement := object.get(data, ["gavel", "data", "placement"], {})
+
+# `Deployment/ml/train`, for messages.
+display(resource) := sprintf("%s/%s/%s", [resource.kind, resource.namespace, resource.name]) if {
+	is_string(resource.namespace)
+} else := sprintf("%s/%s", [resource.kind, resource.name])
+
+# The pod spec of a Pod, a CronJob (through its jobTemplate) or a templated workload.
+pod_spec(object) := object.spec if {
+	object.kind == "Pod"
+} else := object.spec.jobTemplate.spec.template.spec if {
+	object.kind == "CronJob"
+} else := object.spec.template.spec if {
+	object.kind in template_kinds
+}
+
+is_workload(object) if pod_spec(object)
+
+# Every container with the field holding it: containers, initContainers, ephemeralContainers.
+containers(object) := [{"field": field, "container": c} |
+	spec := pod_spec(object)
+	some field in ["containers", "initContainers", "ephemeralContainers"]
+	some c in object.get(spec, field, [])
+]
+
+gpu_resource(name) if name in object.get(accelerator_catalog, "gpu_resources", [])
+
+gpu_resource(name) if {
+	some prefix in object.get(accelerator_catalog, "gpu_resource_prefixes", [])
+	startswith(name, prefix)
+}
+
+# {container, resource, quantity} for every GPU a container requests or limits (quantity > 0).
+gpu_requests(object) := {{"container": entry.container.name, "resource": name, "quantity": quantity} |
+	some entry in containers(object)
+	some section in ["limits", "requests"]
+	some name, value in object.get(entry.container, ["resources", section], {})
+	gpu_resource(name)
+	quantity := to_number(value)
+	quantity > 0
+}
+
+requests_gpu(object) if count(gpu_requests(object)) > 0
+
+# Every value a required node label may take: nodeSelector, plus `In` expressions of required
+# node affinity terms (terms are alternatives, so any of their values is possible).
+node_label_values(object, key) := {v |
+	v := pod_spec(object).nodeSelector[key]
+} | {v |
+	some term in object.get(pod_spec(object), ["affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"], [])
+	some expression in object.get(term, "matchExpressions", [])
+	expression.key == key
+	expression.operator == "In"
+	some v in expression.values
+}
+
+# Values of any of several node label keys.
+node_label_values_any(object, keys) := {v |
+	some key in keys
+	some v in node_label_values(object, key)
+}
+
+# Region and zone names the pod is pinned to (zones map to regions in gavel.lib.regions).
+locations(object) := node_label_values_any(object, array.concat(
+	object.get(placement, "region_label_keys", []),
+	object.get(placement, "zone_label_keys", []),
+))
+
+node_pools(object) := node_label_values_any(object, object.get(placement, "node_pool_label_keys", []))
+
+instance_types(object) := node_label_values_any(object, object.get(placement, "instance_type_label_keys", []))
+
+accelerator_models(object) := node_label_values_any(object, object.get(placement, "accelerator_label_keys", []))
+
+# A workload that asks for GPUs: requests a GPU resource, or selects GPU nodes by accelerator
+# label or GPU instance type.
+uses_gpu(object) if requests_gpu(object)
+
+uses_gpu(object) if count(accelerator_models(object)) > 0
+
+uses_gpu(object) if {
+	some instance_type in instance_types(object)
+	data.gavel.lib.accelerators.gpu_machine_type(instance_type)
+}
