@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from .errors import PolicyError, SourceLocation
+from .gatekeeper import load_gatekeeper
 from .metadata import PolicyMetadata, parse_metadata
 from .models import Severity
 
@@ -226,6 +227,10 @@ def load_policy_set(
                 conftest_texts.setdefault(package, []).append(text)
                 conftest_folders.setdefault(package, path.parent)
 
+    gatekeeper = load_gatekeeper(roots)
+    modules.update(gatekeeper.modules)
+    v0_modules |= gatekeeper.rego_v0_modules
+    policies.extend(Policy(c.metadata, c.package, c.folder, c.rules) for c in gatekeeper.constraints)
     for package, texts in sorted(conftest_texts.items()):
         policies.extend(_conftest_policies(package, texts, conftest_folders[package]))
     for data_file in data_files:

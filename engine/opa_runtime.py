@@ -47,7 +47,7 @@ class OpaServerRuntime:
     name = "opa"
 
     def __init__(self, url: str, *, timeout: float) -> None:
-        from opa_client import OpaClient  # noqa: PLC0415 - heavy (requests, aiohttp): only when used
+        from opa_client import OpaClient
 
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
@@ -133,8 +133,8 @@ class OpaServerRuntime:
     @contextmanager
     def _translated_errors(self, action: str) -> Iterator[None]:
         """Turn what the client and `requests` raise into gavel's errors, reading OPA's error body."""
-        import requests  # noqa: PLC0415 - see __init__
-        from opa_client.errors import DeletePolicyError, RegoParseError  # noqa: PLC0415
+        import requests
+        from opa_client.errors import DeletePolicyError, RegoParseError
 
         try:
             yield

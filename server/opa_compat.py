@@ -79,7 +79,7 @@ class EngineThread:
 
 
 def _error(status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> Response:
-    from starlette.responses import JSONResponse  # noqa: PLC0415 - heavy: only when serving
+    from starlette.responses import JSONResponse
 
     body: dict[str, Any] = {"code": code, "message": message}
     if details:
@@ -126,9 +126,9 @@ def _policy_document(policy_id: str, text: str) -> dict[str, Any]:
 
 def create_app(bundle: RegoBundle | None = None) -> Starlette:
     """The ASGI app; `bundle` is compiled now, so a bad preload fails before anything listens."""
-    from starlette.applications import Starlette  # noqa: PLC0415 - heavy: only when serving
-    from starlette.responses import JSONResponse, Response  # noqa: PLC0415
-    from starlette.routing import Route  # noqa: PLC0415
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
 
     engine = EngineThread(bundle)
     provenance = {"version": f"gavel-{version('gavel')} regorus-{version('gordon-to-regorus')}"}
@@ -199,7 +199,7 @@ class OpaCompatServer:
     (they wait in the backlog until the loop runs), so callers need no readiness polling."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 8181, bundle: RegoBundle | None = None) -> None:
-        import uvicorn  # noqa: PLC0415 - heavy: only when serving
+        import uvicorn
 
         config = uvicorn.Config(create_app(bundle), log_level="warning", lifespan="on")
         family = socket.AF_INET6 if ":" in host else socket.AF_INET

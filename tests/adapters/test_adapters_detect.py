@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from gavel.adapters.detect import collect_paths, detect_kind, input_files
 from gavel.adapters.registry import input_kind_names
 from gavel.adapters.sources import parse_documents, read_source

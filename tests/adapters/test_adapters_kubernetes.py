@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from gavel.adapters.kubernetes import KubernetesManifests
 from gavel.engine.errors import InputError
 from gavel.engine.models import Resource

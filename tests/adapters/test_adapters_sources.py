@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from gavel.adapters.sources import SourceText, parse_json, parse_yaml_documents, read_source
 from gavel.engine.errors import InputError
 

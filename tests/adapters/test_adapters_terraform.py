@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from gavel.adapters.terraform import TerraformPlan
 from gavel.engine.errors import InputError
 from gavel.engine.models import Resource

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from gavel.engine.opa_runtime import OpaServerRuntime
 from gavel.engine.rego import EmbeddedRuntime, RegoBundle
 from gavel.server.opa_compat import OpaCompatServer

@@ -9,6 +9,7 @@ import threading
 from typing import Any
 
 import pytest
+
 from gavel.engine.errors import PolicyError
 from gavel.engine.rego import EmbeddedRuntime, EvaluationError, RegoBundle
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from gavel.engine.rego import POLYFILLS
 
 CASES_ROOT = Path(__file__).parent.parent / "data" / "opa-conformance" / "v1"

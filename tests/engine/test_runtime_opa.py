@@ -7,6 +7,7 @@ import socket
 
 import pytest
 import requests
+
 from gavel.engine.errors import PolicyError, RuntimeUnavailableError, UsageError
 from gavel.engine.opa_runtime import OpaServerRuntime
 from gavel.engine.rego import EvaluationError, RegoBundle

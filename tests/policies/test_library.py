@@ -55,7 +55,9 @@ def _estates() -> Iterator[tuple[str, list[Path]]]:
     yield "example", [REPO / "examples" / "ml-platform"]
     yield "corpus-terraform", [REPO / "tests" / "data" / "adapters" / "terraform-plan"]
     yield "corpus-kubernetes", [REPO / "tests" / "data" / "adapters" / "kubernetes"]
-    samples = sorted(p for p in builtin_library().rglob("samples/*/*") if p.suffix in (".json", ".yaml", ".yml"))
+    samples = sorted(
+        p for p in builtin_library().rglob("samples/*/*") if p.suffix in (".json", ".yaml", ".yml")
+    )
     yield "samples", samples
 
 

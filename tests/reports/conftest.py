@@ -10,8 +10,6 @@ import os
 from collections.abc import Callable
 
 import pytest
-from gavel.engine.models import Decision
-from gavel.reports.base import ReportContext
 from report_fixtures import (
     DATA,
     KMS_ROTATION,
@@ -23,6 +21,9 @@ from report_fixtures import (
     make_compliant_decision,
     make_mixed_decision,
 )
+
+from gavel.engine.models import Decision
+from gavel.reports.base import ReportContext
 
 
 @pytest.fixture

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from report_fixtures import GPU_RESIDENCY, KMS_ROTATION, MODEL_CARD, NODE_POOL, VLLM_DEPLOYMENT, finding
+
 from gavel.engine.metadata import PolicyMetadata
 from gavel.engine.models import Decision, Outcome, ResourceRef
 from gavel.reports.base import ReportContext
 from gavel.reports.github import GithubReport, escape_data, escape_property
-from report_fixtures import GPU_RESIDENCY, KMS_ROTATION, MODEL_CARD, NODE_POOL, VLLM_DEPLOYMENT, finding
 
 
 def render(decision: Decision, context: ReportContext) -> list[str]:

@@ -10,10 +10,11 @@ from typing import Any
 
 import jsonschema
 import pytest
+from report_fixtures import DATA, RECEIPT
+
 from gavel.engine.models import Decision
 from gavel.reports.base import ReportContext
 from gavel.reports.json_report import JsonReport
-from report_fixtures import DATA, RECEIPT
 
 
 def schema() -> dict[str, Any]:

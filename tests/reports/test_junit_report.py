@@ -5,10 +5,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
+from report_fixtures import DATA, MODEL_CARD, VLLM_DEPLOYMENT, finding
+
 from gavel.engine.models import Decision
 from gavel.reports.base import ReportContext
 from gavel.reports.junit import JunitReport
-from report_fixtures import DATA, MODEL_CARD, VLLM_DEPLOYMENT, finding
 
 
 def render(decision: Decision, context: ReportContext) -> ET.Element:

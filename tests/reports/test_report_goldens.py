@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
+
 from gavel.engine.models import Decision
 from gavel.reports.base import FORMATS, ReportContext, get_format
 

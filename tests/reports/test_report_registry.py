@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from gavel.engine.errors import UsageError
 from gavel.reports.base import FORMATS, get_format
 

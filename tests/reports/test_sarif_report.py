@@ -9,10 +9,11 @@ from typing import Any
 
 import jsonschema
 import pytest
+from report_fixtures import DATA, KMS_KEY, MODEL_CARD, S3_CMK, VLLM_DEPLOYMENT, finding
+
 from gavel.engine.models import Decision, Outcome, ResourceRef, Severity
 from gavel.reports.base import ReportContext
 from gavel.reports.sarif import SECURITY_SEVERITY, SarifReport, artifact_uri, result_level
-from report_fixtures import DATA, KMS_KEY, MODEL_CARD, S3_CMK, VLLM_DEPLOYMENT, finding
 
 SARIF_SCHEMA = json.loads((DATA / "sarif-schema-2.1.0.json").read_text())
 

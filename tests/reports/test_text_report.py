@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from report_fixtures import FRONTEND, MODEL_CARD, VLLM_DEPLOYMENT, finding
+
 from gavel.engine.models import Decision, Outcome
 from gavel.reports.base import ReportContext
 from gavel.reports.text import WIDTH, TextReport
-from report_fixtures import FRONTEND, MODEL_CARD, VLLM_DEPLOYMENT, finding
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

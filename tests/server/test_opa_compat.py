@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from click.testing import CliRunner
+
 from gavel.commands.serve import command as serve_command
 from gavel.engine.errors import PolicyError
 from gavel.engine.rego import RegoBundle
