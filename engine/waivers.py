@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from fnmatch import fnmatchcase
 from functools import cache
@@ -80,7 +80,7 @@ def parse_waivers(document: Any, source: str) -> tuple[Waiver, ...]:
 
 def selects(selector: Mapping[str, Any], resource: Resource) -> bool:
     """Whether every key of a waiver's selector matches the resource."""
-    checks = {
+    checks: dict[str, Callable[[Any], bool]] = {
         "id": lambda v: fnmatchcase(resource.id, v),
         "kind": lambda v: resource.kind == v,
         "namespace": lambda v: resource.namespace == v,
