@@ -26,6 +26,7 @@ COMMANDS = {
     "keys": ("keys", "Manage the signing keys of the evidence log."),
     "policy": ("policy", "Browse, explain and test policies."),
     "serve": ("serve", "Serve OPA's Data API over the embedded runtime (a sidecar for OPA clients)."),
+    "webhook": ("webhook", "Kubernetes validating admission webhook: serve it, or print its manifests."),
 }
 
 CONFIG_HELP = (

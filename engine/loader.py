@@ -31,6 +31,8 @@ _REGO_V1_IMPORT = re.compile(r"^import\s+rego\.v1\s*$", re.MULTILINE)
 _V0_RULE_HEAD = re.compile(r"^\w+(\[[^\]]*\])?\s*(=\s*[^{]+)?\s*\{\s*$", re.MULTILINE)
 
 BUILTIN_LIBRARY = "builtin"
+# libyaml's loader when PyYAML was built with it: the reference data loads on every run.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def load_data_file(path: Path) -> Any:
     except OSError as error:
         raise PolicyError(f"cannot read data file: {error.strerror}", SourceLocation(str(path))) from None
     try:
-        return yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else json.loads(text)
+        return yaml.load(text, Loader=_YAML_LOADER) if path.suffix in (".yaml", ".yml") else json.loads(text)
     except json.JSONDecodeError as error:
         raise PolicyError(
             f"invalid JSON: {error.msg}", SourceLocation(str(path), error.lineno, error.colno)
