@@ -185,3 +185,32 @@ def test_waivers_file_waives_and_bad_waivers_exit_3(tmp_path: Path, policies: st
     refused = run(*args)
     assert refused.exit_code == 3
     assert "matches everything" in refused.stderr
+
+
+def test_opa_runtime_gives_the_same_report_as_the_embedded_one(policies: str) -> None:
+    from gavel.server.opa_compat import OpaCompatServer
+
+    args = ("check", str(SSE_PLAN), "--policies", policies, "--no-evidence", "--format", "json")
+    embedded = json.loads(run(*args).stdout)
+    with OpaCompatServer("127.0.0.1", 0) as server:
+        served = run(*args, "--runtime", "opa", "--opa-url", server.url)
+    assert served.exit_code == 1
+    document = json.loads(served.stdout)
+    assert document["findings"] == embedded["findings"]
+    assert document["summary"] == embedded["summary"]
+
+
+def test_unreachable_opa_server_is_a_configuration_error(policies: str) -> None:
+    result = run(
+        "check",
+        str(SSE_PLAN),
+        "--policies",
+        policies,
+        "--no-evidence",
+        "--runtime",
+        "opa",
+        "--opa-url",
+        "http://127.0.0.1:9",
+    )
+    assert result.exit_code == 3
+    assert "127.0.0.1:9" in result.stderr

@@ -51,6 +51,30 @@ KNOWN_ANSWERS = [
     ('upper("eu-west")', "EU-WEST"),
     ('concat(",", ["a", "b", "c"])', "a,b,c"),
     ('time.add_date(time.parse_rfc3339_ns("2024-01-15T00:00:00Z"), 1, 1, 1)', 1739664000000000000),
+    ('is_string("eu")', True),
+    ("is_string(1)", False),
+    ("is_object({})", True),
+    ("is_array([])", True),
+    ('is_number("1")', False),
+    ('to_number("42")', 42),
+    ('to_number("1.5")', 1.5),
+    ("array.concat([1], [2, 3])", [1, 2, 3]),
+    ("array.slice([1, 2, 3, 4], 1, 3)", [2, 3]),
+    ('split("a,b", ",")', ["a", "b"]),
+    ('replace("a-b-c", "-", "_")', "a_b_c"),
+    ('trim_prefix("europe-west4", "europe-")', "west4"),
+    ('trim_suffix("main.tf", ".tf")', "main"),
+    ('trim_space("  eu-west-1 ")', "eu-west-1"),
+    ('trim_right("eu-west-1a", "abc")', "eu-west-1"),
+    ('regex.find_n("[0-9]+", "p4d.24xlarge", -1)', ["4", "24"]),
+    ('json.marshal({"a": 1})', '{"a":1}'),
+    ('json.is_valid("{")', False),
+    ('substring("eu-west-1a", 0, 9)', "eu-west-1"),
+    ("max([1, 5, 3])", 5),
+    ('object.keys({"a": 1, "b": 2})', ["a", "b"]),
+    ('contains("nvidia-tesla-a100", "a100")', True),
+    ("set()", []),
+    ('json.patch({"a": 1}, [{"op": "add", "path": "/b", "value": 2}])', {"a": 1, "b": 2}),
 ]
 
 
@@ -166,3 +190,34 @@ def test_a_runtime_is_used_in_the_thread_that_loaded_it() -> None:
     for thread in threads:
         thread.join()
     assert answers == {name: (True, name) for name in ("a", "b", "c")}
+
+
+BUILTIN_NAMESPACES = (
+    "array.",
+    "crypto.",
+    "glob.",
+    "json.",
+    "net.",
+    "object.",
+    "regex.",
+    "semver.",
+    "time.",
+    "units.",
+)
+
+
+def _library_builtin_calls() -> set[str]:
+    """Names the built-in policy library calls that it does not define itself."""
+    from gavel.engine.loader import builtin_library
+
+    texts = [p.read_text() for p in builtin_library().rglob("*.rego") if "samples" not in p.parts]
+    code = "\n".join(re.sub(r"#.*", "", t) for t in texts)
+    defined = set(re.findall(r"^([a-z_][a-z0-9_]*)\(", code, re.MULTILINE))
+    called = set(re.findall(r"(?<![\w.])([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)\(", code))
+    return {c for c in called if (c.startswith(BUILTIN_NAMESPACES) or "." not in c) and c not in defined}
+
+
+def test_every_builtin_the_library_calls_has_a_known_answer() -> None:
+    tested = {name for expression, _ in KNOWN_ANSWERS for name in re.findall(r"([a-z_][a-z0-9_.]*)\(", expression)}
+    untested = _library_builtin_calls() - tested - {"data"}
+    assert untested == set(), f"add known-answer cases for {sorted(untested)}"
