@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import secrets
-import socket
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from scratch_postgres import scratch_database
 
 from gavel.engine.models import Decision, Finding, GatePolicy, Outcome, ResourceRef, Severity
 from gavel.evidence.appender import GroupAppender
@@ -101,19 +101,6 @@ def appends_per_second(url: str, keys_dir: Path, per_writer: int, grouped: bool)
     return WRITERS * per_writer / (max(end for _, end in spans) - min(start for start, _ in spans))
 
 
-def postgres_database(base: str) -> str | None:
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-    except OSError:
-        return None
-    import psycopg
-
-    name = f"gavel_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(base, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    return name
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records-per-writer", type=int, default=2000)
@@ -127,17 +114,14 @@ def main() -> None:
         print(f"{WRITERS} writer processes, {per_writer} records each")
         grouped_url = f"sqlite:///{root / 'grouped.db'}"
         rows = [("sqlite", grouped_url, f"sqlite:///{root / 'single.db'}")]
-        created = []
-        for _ in range(2):
-            name = postgres_database(options.postgres)
-            if name:
-                created.append(name)
-        if len(created) == 2:
-            base = options.postgres.rsplit("/", 1)[0]
-            rows.append(("postgresql", f"{base}/{created[0]}", f"{base}/{created[1]}"))
-        else:
-            print("postgresql: skipped (127.0.0.1:5432 unreachable)")
-        try:
+        with (
+            scratch_database(options.postgres, "gavel_bench") as grouped_pg,
+            scratch_database(options.postgres, "gavel_bench") as single_pg,
+        ):
+            if grouped_pg and single_pg:
+                rows.append(("postgresql", grouped_pg, single_pg))
+            else:
+                print("postgresql: skipped (127.0.0.1:5432 unreachable)")
             for backend, grouped, single in rows:
                 group_rate = appends_per_second(grouped, keys_dir, per_writer, grouped=True)
                 single_rate = appends_per_second(single, keys_dir, max(per_writer // 10, 50), grouped=False)
@@ -145,23 +129,14 @@ def main() -> None:
                     f"{backend:<11} group commit {group_rate:>9,.0f} appends/s   "
                     f"one commit per record {single_rate:>7,.0f} appends/s"
                 )
-            with EvidenceStore.open(grouped_url) as store:
-                bundle = export_bundle(store, root / "bundle.tar.gz").path
-            trusted = load_trusted_keys(keys_dir)
-            started = time.perf_counter()
-            report = verify_bundle(bundle, trusted)
-            elapsed = time.perf_counter() - started
-            print(
-                f"offline verify-bundle {report.size / elapsed:>9,.0f} records/s "
-                f"({report.size} records, one core)"
-            )
-        finally:
-            if created:
-                import psycopg
-
-                with psycopg.connect(options.postgres, autocommit=True) as connection:
-                    for name in created:
-                        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        with EvidenceStore.open(grouped_url) as store:
+            bundle = export_bundle(store, root / "bundle.tar.gz").path
+        trusted = load_trusted_keys(keys_dir)
+        started = time.perf_counter()
+        report = verify_bundle(bundle, trusted)
+        elapsed = time.perf_counter() - started
+        rate = report.size / elapsed
+        print(f"offline verify-bundle {rate:>9,.0f} records/s ({report.size} records, one core)")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scratch_postgres import scratch_database
+
 ROOT = Path(__file__).resolve().parent.parent
 REVIEWS = ROOT / "tests" / "data" / "admission" / "reviews"
 MIX = [  # (saved review, weight): mostly Pods (what controllers create most), then Deployments and Jobs
@@ -238,19 +240,6 @@ def run(store: str, evidence_url: str, tmp: Path, options: argparse.Namespace) -
         process.wait(timeout=30)
 
 
-def postgres_database(base: str) -> str | None:
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-    except OSError:
-        return None
-    import psycopg
-
-    name = f"gavel_webhook_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(base, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    return name
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=2)
@@ -266,17 +255,11 @@ def main() -> None:
         run("sqlite", f"sqlite:///{Path(tmp) / 'sqlite' / 'evidence.db'}", Path(tmp) / "sqlite", options)
         if options.no_postgres:
             return
-        name = postgres_database(options.postgres)
-        if name is None:
-            print("postgresql: skipped (127.0.0.1:5432 unreachable)")
-            return
-        try:
-            run("postgresql", f"{options.postgres.rsplit('/', 1)[0]}/{name}", Path(tmp) / "pg", options)
-        finally:
-            import psycopg
-
-            with psycopg.connect(options.postgres, autocommit=True) as connection:
-                connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        with scratch_database(options.postgres, "gavel_webhook_bench") as url:
+            if url is None:
+                print("postgresql: skipped (127.0.0.1:5432 unreachable)")
+                return
+            run("postgresql", url, Path(tmp) / "pg", options)
 
 
 if __name__ == "__main__":

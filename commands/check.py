@@ -19,7 +19,7 @@ from .. import __version__
 from ..engine.errors import UsageError
 from ..engine.models import Decision, GatePolicy, Severity
 from ..reports.base import FORMATS, ReportContext, get_format
-from .options import policy_options, runtime_options
+from .options import evidence_options, policy_options, runtime_options
 from .pipeline import build_runtime, load_policies, load_waivers
 from .recording import record_check
 
@@ -93,13 +93,7 @@ def _max_risk(max_risk: float | None, environment: str | None, data: dict[str, A
 @click.option(
     "--waivers", type=click.Path(path_type=Path, dir_okay=False), help="YAML file of expiring waivers."
 )
-@click.option(
-    "--evidence",
-    "evidence_url",
-    metavar="URL",
-    help="Evidence store URL (default: sqlite under $GAVEL_HOME).",
-)
-@click.option("--no-evidence", is_flag=True, help="Do not record this run as signed evidence.")
+@evidence_options
 @click.option(
     "--strict", is_flag=True, help="Treat documents of unknown kind as errors instead of skipping them."
 )

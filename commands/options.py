@@ -41,3 +41,16 @@ def runtime_options(function: F) -> F:
         show_default=True,
         help="Evaluate in-process (regorus) or on an OPA server through its REST API.",
     )(function)
+
+
+def evidence_options(function: F) -> F:
+    """`--evidence URL` and `--no-evidence`, for every command that records decisions."""
+    function = click.option(
+        "--no-evidence", is_flag=True, help="Do not record decisions as signed evidence."
+    )(function)
+    return click.option(
+        "--evidence",
+        "evidence_url",
+        metavar="URL",
+        help="Evidence store URL, sqlite:///PATH or postgresql://... (default: sqlite under $GAVEL_HOME).",
+    )(function)

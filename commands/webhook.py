@@ -14,7 +14,7 @@ import click
 
 from ..engine.admission_settings import FailureMode
 from ..engine.errors import UsageError
-from .options import policy_options
+from .options import evidence_options, policy_options
 from .settings import Settings
 
 
@@ -59,13 +59,7 @@ def command() -> None:
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="YAML: default/policies/namespaces actions (deny|warn|dryrun), exemptions, evaluate_on_delete.",
 )
-@click.option(
-    "--evidence",
-    "evidence_url",
-    metavar="URL",
-    help="Evidence store URL (default: sqlite under $GAVEL_HOME).",
-)
-@click.option("--no-evidence", is_flag=True, help="Do not record decisions (not for production).")
+@evidence_options
 @policy_options
 def serve(
     tls_cert: Path,

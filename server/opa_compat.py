@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import threading
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..engine.errors import GavelError, InputError, PolicyError, RuntimeUnavailableError, UsageError
+from ..engine.errors import GavelError, InputError, PolicyError, RuntimeUnavailableError
 from ..engine.rego import EvaluationError, RegoBundle
 from .opa_state import PolicyStore, ResourceNotFoundError, package_of, split_path
+from .uvicorn_thread import ServerThread
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -194,53 +193,15 @@ def create_app(bundle: RegoBundle | None = None) -> Starlette:
     return Starlette(routes=routes, exception_handlers={GavelError: gavel_error}, lifespan=lifespan)
 
 
-class OpaCompatServer:
-    """The app under uvicorn on a socket bound at construction: once built, it accepts connections
-    (they wait in the backlog until the loop runs), so callers need no readiness polling."""
+class OpaCompatServer(ServerThread):
+    """The app under uvicorn, accepting connections from construction on."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 8181, bundle: RegoBundle | None = None) -> None:
         import uvicorn
 
         config = uvicorn.Config(create_app(bundle), log_level="warning", lifespan="on")
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        # proto=IPPROTO_TCP (not create_server's 0) so asyncio sets TCP_NODELAY on connections:
-        # without it each keep-alive response waits ~40 ms for a delayed ACK.
-        self._socket = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            self._socket.bind((host, port))
-        except OSError as error:
-            self._socket.close()
-            raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
-        self._socket.listen(128)
-        bound_port = self._socket.getsockname()[1]
-        self.url = f"http://[{host}]:{bound_port}" if ":" in host else f"http://{host}:{bound_port}"
-        self._server = uvicorn.Server(config)
-        self._thread: threading.Thread | None = None
-
-    def run(self) -> None:
-        """Serve until interrupted (Ctrl-C / SIGTERM)."""
-        try:
-            self._server.run(sockets=[self._socket])
-        finally:
-            self._socket.close()
-
-    def start(self) -> OpaCompatServer:
-        """Serve from a background thread; `stop()` ends it."""
-        self._thread = threading.Thread(target=self.run, name="gavel-opa-compat", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join()
-
-    def __enter__(self) -> OpaCompatServer:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
+        super().__init__(config, host, port, backlog=128, name="gavel-opa-compat")
+        self.url = f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
 
 def serve(host: str, port: int, bundle: RegoBundle | None = None) -> None:

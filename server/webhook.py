@@ -202,6 +202,10 @@ class WebhookService:
         future = self.evaluators.pool.submit(self._judge, request)
         try:
             verdict, record = await asyncio.wait_for(asyncio.wrap_future(future), timeout=deadline)
+            # regorus holds the GIL while it evaluates, so the loop may only wake once a slow
+            # evaluation has finished: a late answer is still past the deadline.
+            if time.monotonic() - started > deadline:
+                raise TimeoutError
         except TimeoutError:
             reason = f"evaluation did not finish within the {deadline} s deadline"
             log.error("request %s: %s; answering %s", request.uid, reason, self.settings.failure_mode.value)

@@ -9,12 +9,11 @@ socket bound (and listening) at construction, so a client can connect as soon as
 from __future__ import annotations
 
 import os
-import socket
 import tempfile
-import threading
 from pathlib import Path
 
 from ..engine.errors import UsageError
+from .uvicorn_thread import ServerThread
 from .webhook import CONFIG_ENVIRONMENT, WebhookConfig, WebhookService, create_app
 
 
@@ -40,7 +39,7 @@ def run_workers(config: WebhookConfig, *, host: str, port: int, workers: int, ce
     )
 
 
-class WebhookServer:
+class WebhookServer(ServerThread):
     """One webhook app over TLS on a background thread, listening from construction on."""
 
     def __init__(
@@ -57,41 +56,10 @@ class WebhookServer:
             access_log=False,
             lifespan="on",
         )
-        # IPPROTO_TCP so asyncio sets TCP_NODELAY: without it keep-alive answers wait for delayed ACKs.
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            self._socket.bind((host, port))
-        except OSError as error:
-            self._socket.close()
-            raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
-        self._socket.listen(2048)
-        self.port = self._socket.getsockname()[1]
+        super().__init__(config, host, port, backlog=2048, name="gavel-webhook")
         self.url = f"https://{host}:{self.port}"
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._run, name="gavel-webhook", daemon=True)
-
-    def _run(self) -> None:
-        try:
-            self._server.run(sockets=[self._socket])
-        finally:
-            self._socket.close()
-
-    def start(self) -> WebhookServer:
-        self._thread.start()
-        return self
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         """Block until the app's startup (policy loading in every evaluation thread) has finished."""
         if not self.service.ready_event.wait(timeout):
             raise UsageError(f"webhook server did not become ready within {timeout} s")
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join()
-
-    def __enter__(self) -> WebhookServer:
-        return self.start()
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
