@@ -21,6 +21,7 @@ from .engine.errors import GavelError, UsageError
 # command name -> (module in gavel.commands exposing `command`, one-line help for `gavel --help`).
 # The help is kept here so listing commands imports none of them (some pull in SQLAlchemy).
 COMMANDS = {
+    "audit": ("audit", "Evaluate live sources (a Kubernetes cluster) and record evidence."),
     "check": ("check", "Gate Terraform plans, Kubernetes manifests and other state in CI."),
     "evidence": ("evidence", "Inspect, verify and export the signed evidence log."),
     "keys": ("keys", "Manage the signing keys of the evidence log."),

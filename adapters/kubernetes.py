@@ -103,6 +103,22 @@ def _rejection(value: Any) -> str | None:
 
 
 def _resource(obj: Mapping[str, Any], line: int, source: SourceText, collected_at: datetime) -> Resource:
+    provenance = Provenance(
+        adapter=ADAPTER_NAME,
+        source=source.name,
+        source_digest=source.digest,
+        collected_at=collected_at,
+        line=line,
+    )
+    return resource_from_object(obj, provenance)
+
+
+def resource_from_object(obj: Mapping[str, Any], provenance: Provenance) -> Resource:
+    """One parsed Kubernetes object (with apiVersion, kind and a name) as a resource.
+
+    Shared by manifests and live clusters, so an object has the same id and shape wherever it
+    was read and a waiver written for one applies to the other.
+    """
     metadata = _metadata(obj)
     namespace = metadata.get("namespace")
     namespace = namespace if isinstance(namespace, str) and namespace else None
@@ -114,13 +130,7 @@ def _resource(obj: Mapping[str, Any], line: int, source: SourceText, collected_a
         name=name,
         platform="kubernetes",
         attributes=obj,
-        provenance=Provenance(
-            adapter=ADAPTER_NAME,
-            source=source.name,
-            source_digest=source.digest,
-            collected_at=collected_at,
-            line=line,
-        ),
+        provenance=provenance,
         labels=flatten_labels(metadata.get("labels")),
         namespace=namespace,
     )

@@ -54,3 +54,55 @@ def evidence_options(function: F) -> F:
         metavar="URL",
         help="Evidence store URL, sqlite:///PATH or postgresql://... (default: sqlite under $GAVEL_HOME).",
     )(function)
+
+
+def report_options(function: F) -> F:
+    """`--format` and `--output`."""
+    from ..reports.base import FORMATS
+
+    function = click.option(
+        "--output",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Write the report here (atomically) instead of stdout.",
+    )(function)
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(sorted(FORMATS)),
+        default="text",
+        show_default=True,
+        help="Output format: a table for people, json, SARIF for code scanning, JUnit, GitHub annotations.",
+    )(function)
+
+
+def gate_options(function: F) -> F:
+    """`--fail-on`, `--max-risk`, `--environment` and `--waivers`: what makes a run fail."""
+    from ..engine.models import Severity
+
+    for decorator in reversed(
+        [
+            click.option(
+                "--fail-on",
+                type=click.Choice([s.value for s in Severity]),
+                default=Severity.HIGH.value,
+                show_default=True,
+                help="Fail when an unwaived violation is at or above this severity.",
+            ),
+            click.option(
+                "--max-risk",
+                type=float,
+                help="Fail when the risk score (sum of severity weights) exceeds this.",
+            ),
+            click.option(
+                "--environment",
+                help="Take --max-risk from the risk thresholds of this environment (data risk.yaml).",
+            ),
+            click.option(
+                "--waivers",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="YAML file of expiring waivers.",
+            ),
+        ]
+    ):
+        function = decorator(function)
+    return function

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..engine.errors import UsageError
 from ..engine.loader import BUILTIN_LIBRARY, PolicySet, load_data_file, load_policy_set
-from ..engine.models import Waiver
+from ..engine.models import GatePolicy, Severity, Waiver
 from ..engine.rego import EmbeddedRuntime, RegoRuntime
 from ..engine.waivers import parse_waivers
 
@@ -20,6 +20,19 @@ def load_waivers(path: Path | None) -> tuple[Waiver, ...]:
     if path is None:
         return ()
     return parse_waivers(load_data_file(path), str(path))
+
+
+def gate_policy(
+    fail_on: str, max_risk: float | None, environment: str | None, policy_set: PolicySet
+) -> GatePolicy:
+    """The gate: `--max-risk` wins; else `--environment` picks a threshold from the risk data."""
+    if max_risk is None and environment is not None:
+        thresholds = policy_set.data.get("risk", {}).get("thresholds", {})
+        if environment not in thresholds:
+            known = ", ".join(sorted(thresholds)) or "none defined"
+            raise UsageError(f"no risk threshold for environment {environment!r} (known: {known})")
+        max_risk = float(thresholds[environment])
+    return GatePolicy(fail_on=Severity(fail_on), max_risk=max_risk)
 
 
 def build_runtime(name: str, opa_url: str | None) -> RegoRuntime:

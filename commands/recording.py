@@ -1,23 +1,23 @@
-"""Recording a `gavel check` run as signed evidence: key on first use, one record per run."""
+"""Recording a run as signed evidence: key on first use, one record per run."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 import click
 
-from ..adapters.detect import Collection
-from ..engine.models import Decision, EvidenceReceipt
+from ..engine.models import Decision, EvidenceReceipt, Resource
 from .settings import Settings
 
 
-def subject_digests(collection: Collection) -> dict[str, str]:
-    """Every input document judged, by source path, with the digest of the bytes that were read."""
-    return {r.provenance.source: r.provenance.source_digest for r in collection.resources}
-
-
-def record_check(
-    decision: Decision, collection: Collection, evidence_url: str | None, paths: list[str]
+def record_run(
+    decision: Decision, resources: Iterable[Resource], evidence_url: str | None, context: Mapping[str, Any]
 ) -> EvidenceReceipt:
-    """Sign and append the decision; raises (and reports nothing as recorded) when it cannot."""
+    """Sign and append the decision, naming every judged source with the digest of what was read.
+
+    Raises (and reports nothing as recorded) when the decision cannot be made durable.
+    """
     from ..evidence.keys import load_or_create_signer
     from ..evidence.store import EvidenceStore
 
@@ -29,6 +29,6 @@ def record_check(
         return store.record_decision(
             decision,
             signer=signer,
-            subject_digests=subject_digests(collection),
-            context={"command": "check", "paths": paths, "skipped": [str(s) for s in collection.skipped]},
+            subject_digests={r.provenance.source: r.provenance.source_digest for r in resources},
+            context=context,
         )

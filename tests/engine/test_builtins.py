@@ -218,6 +218,19 @@ def _library_builtin_calls() -> set[str]:
 
 
 def test_every_builtin_the_library_calls_has_a_known_answer() -> None:
-    tested = {name for expression, _ in KNOWN_ANSWERS for name in re.findall(r"([a-z_][a-z0-9_.]*)\(", expression)}
+    tested = {
+        name for expression, _ in KNOWN_ANSWERS for name in re.findall(r"([a-z_][a-z0-9_.]*)\(", expression)
+    }
     untested = _library_builtin_calls() - tested - {"data"}
     assert untested == set(), f"add known-answer cases for {sorted(untested)}"
+
+
+def test_a_rule_whose_value_is_the_undefined_marker_is_still_defined() -> None:
+    assert _value('"<undefined>"') == (True, "<undefined>")
+
+
+def test_a_path_that_is_not_a_rule_is_answered_like_a_query() -> None:
+    runtime = EmbeddedRuntime()
+    runtime.load(RegoBundle(modules={"p.rego": "package p\n\nr := 1\n"}, data={"settings": {"level": 3}}))
+    assert runtime.query("settings.level", {}) == (True, 3)
+    assert runtime.query("p.missing", {}) == (False, None)
