@@ -40,13 +40,16 @@ locations := k8s.locations(workload)
 
 pools := k8s.node_pools(workload)
 
+# A rule, not a call in each body: evaluated once per resource however many rules ask.
+uses_gpu if k8s.uses_gpu(workload)
+
 region_field := "nodeSelector[topology.kubernetes.io/region]"
 
 deny contains {
 	"msg": sprintf("%s: GPU workload pinned to %q, which is not an approved GPU region; set %s to one of %v", [k8s.display(input.resource), location, region_field, approved_regions]),
 	"details": {"field": region_field, "actual": location, "expected": approved_regions},
 } if {
-	k8s.uses_gpu(workload)
+	uses_gpu
 	some location in locations
 	not regions.listed(location, approved_regions)
 }
@@ -55,7 +58,7 @@ deny contains {
 	"msg": sprintf("%s: GPU workload selects node pool %q, which is not approved; select one of %v", [k8s.display(input.resource), pool, approved_pools]),
 	"details": {"field": "nodeSelector[node pool label]", "actual": pool, "expected": approved_pools},
 } if {
-	k8s.uses_gpu(workload)
+	uses_gpu
 	count(approved_pools) > 0
 	some pool in pools
 	not pool in approved_pools
@@ -65,7 +68,7 @@ deny contains {
 	"msg": sprintf("%s: GPU workload is not pinned to an approved region or node pool; set %s to one of %v", [k8s.display(input.resource), region_field, approved_regions]),
 	"details": {"field": region_field, "actual": null, "expected": approved_regions},
 } if {
-	k8s.uses_gpu(workload)
+	uses_gpu
 	count(locations) == 0
 	not pinned_to_approved_pool
 }

@@ -55,20 +55,22 @@ requests_gpu(object) if count(gpu_requests(object)) > 0
 
 # Every value a required node label may take: nodeSelector, plus `In` expressions of required
 # node affinity terms (terms are alternatives, so any of their values is possible).
-node_label_values(object, key) := {v |
-	v := pod_spec(object).nodeSelector[key]
+node_label_values(object, key) := node_label_values_any(object, [key])
+
+# Values of any of several node label keys, reading the pod spec once (none for non-workloads).
+node_label_values_any(object, keys) := selector_values(spec, keys) if {
+	spec := pod_spec(object)
+} else := set()
+
+selector_values(spec, keys) := {v |
+	some key in keys
+	v := spec.nodeSelector[key]
 } | {v |
-	some term in object.get(pod_spec(object), ["affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"], [])
+	some term in object.get(spec, ["affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"], [])
 	some expression in object.get(term, "matchExpressions", [])
-	expression.key == key
+	expression.key in keys
 	expression.operator == "In"
 	some v in expression.values
-}
-
-# Values of any of several node label keys.
-node_label_values_any(object, keys) := {v |
-	some key in keys
-	some v in node_label_values(object, key)
 }
 
 # Region and zone names the pod is pinned to (zones map to regions in gavel.lib.regions).

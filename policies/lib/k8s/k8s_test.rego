@@ -81,3 +81,7 @@ test_display if {
 	k8s.display({"kind": "Deployment", "namespace": "ml", "name": "train"}) == "Deployment/ml/train"
 	k8s.display({"kind": "Deployment", "namespace": null, "name": "train"}) == "Deployment/train"
 }
+
+test_node_label_values_of_a_non_workload_are_empty if {
+	k8s.node_label_values_any({"kind": "Service", "spec": {}}, ["topology.kubernetes.io/region"]) == set()
+}
