@@ -63,9 +63,11 @@ def location_of(message: str) -> tuple[SourceLocation | None, str]:
     """Split a regorus error into the source location it names and its one-line reason."""
     found = _LOCATION.search(message)
     reason_match = _ERROR_LINE.search(message)
-    reason = reason_match.group("msg").strip() if reason_match else message.strip().splitlines()[-1:]
-    if isinstance(reason, list):
-        reason = reason[0] if reason else "unknown error"
+    if reason_match:
+        reason = reason_match.group("msg").strip()
+    else:
+        lines = message.strip().splitlines()
+        reason = lines[-1] if lines else "unknown error"
     if not found:
         return None, reason
     location = SourceLocation(found.group("file"), int(found.group("line")), int(found.group("col")))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from .models import Finding, GatePolicy, Outcome, Severity
+from .models import Finding, GatePolicy, Outcome
 
 DEFAULT_WEIGHTS: Mapping[str, float] = {"info": 0, "low": 1, "medium": 3, "high": 7, "critical": 10}
 
@@ -33,7 +33,3 @@ def judge(findings: Sequence[Finding], risk: float, gate: GatePolicy) -> tuple[b
     if gate.max_risk is not None and risk > gate.max_risk:
         reasons.append(f"risk {risk:g} exceeds the maximum {gate.max_risk:g}")
     return not reasons, tuple(reasons)
-
-
-def parse_severity(value: str) -> Severity:
-    return Severity(value.lower())
