@@ -4,15 +4,13 @@ are the real manifests of tests/data/adapters/kubernetes/ (see tests/data/cluste
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
-import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import kube_apiserver as apiserver
 import pytest
 import yaml
 
@@ -26,22 +24,9 @@ from gavel.adapters.kubernetes_cluster import (
 from gavel.engine.errors import InputError
 from gavel.engine.models import Resource
 
-CLUSTER_DATA = Path(__file__).parent.parent / "data" / "cluster"
 WORKLOAD_KINDS = wanted_kinds(
     ["Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "Ingress"]
 )
-
-
-def _load_apiserver() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("cluster_apiserver", CLUSTER_DATA / "apiserver.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-apiserver = _load_apiserver()
 
 
 @pytest.fixture

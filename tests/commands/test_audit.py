@@ -4,7 +4,6 @@ the report formats and a real SQLite evidence store that `gavel evidence verify`
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import pty
@@ -12,29 +11,16 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import kube_apiserver as apiserver
 import pytest
 from click.testing import CliRunner, Result
 
 from gavel.cli import cli
 
-CLUSTER_DATA = Path(__file__).parent.parent / "data" / "cluster"
 TRITON = "kubernetes:gke-serving/Deployment/triton-deployment"
 VLLM = "kubernetes:ml-serving/Deployment/vllm-gemma-deployment"
-
-
-def _load_apiserver() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("cluster_apiserver", CLUSTER_DATA / "apiserver.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-apiserver = _load_apiserver()
 
 
 @pytest.fixture(autouse=True)

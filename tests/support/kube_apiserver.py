@@ -24,8 +24,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
 
-HERE = Path(__file__).parent
-MANIFESTS = HERE.parent / "adapters" / "kubernetes"
+CLUSTER = Path(__file__).resolve().parent.parent / "data" / "cluster"
+MANIFESTS = CLUSTER.parent / "adapters" / "kubernetes"
 CREATED = "2026-11-20T09:00:00Z"
 
 # group/version, plural, kind, namespaced (a subset of a v1.31 cluster's discovery, in its order).
@@ -63,7 +63,7 @@ def _short_hash(*parts: str) -> str:
 class Cluster:
     """The stored objects, by kind, with the metadata the API server and controllers add."""
 
-    def __init__(self, description: Path = HERE / "cluster.yaml"):
+    def __init__(self, description: Path = CLUSTER / "cluster.yaml"):
         spec = yaml.safe_load(description.read_text())
         self.kind_of = {plural: kind for _, plural, kind, _ in SERVED}
         self.objects: dict[str, list[dict[str, Any]]] = {kind: [] for _, _, kind, _ in SERVED}
