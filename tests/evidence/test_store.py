@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -141,7 +142,12 @@ def test_partial_export_proves_its_range_against_the_whole_tree(
     with EvidenceStore.open(sqlite_url) as store:
         for _ in range(5):
             store.record_decision(make_decision(), signer=signer, subject_digests=SUBJECTS, context={})
-        middle = datetime.now(UTC)
+        # Integrated times have millisecond resolution: split at the next millisecond boundary
+        # and let the clock pass it, so the fifth record is before the split and the sixth after.
+        fifth = datetime.now(UTC)
+        middle = fifth.replace(microsecond=fifth.microsecond // 1000 * 1000) + timedelta(milliseconds=1)
+        while datetime.now(UTC) < middle:
+            time.sleep(0.0002)
         for _ in range(6):
             store.record_decision(make_decision(), signer=signer, subject_digests=SUBJECTS, context={})
         summary = export_bundle(store, tmp_path / "later.tar.gz", since=middle)
