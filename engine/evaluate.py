@@ -14,13 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from .estate import Estate
-from .loader import Policy, PolicySet
+from .loader import DISPATCH_PACKAGE, Policy, PolicySet
 from .models import Decision, Finding, GatePolicy, Outcome, Waiver
 from .rego import EvaluationError, RegoBundle, RegoRuntime
 from .risk import DEFAULT_WEIGHTS, judge, risk_score
 from .waivers import apply_waivers
 
-DISPATCH_PACKAGE = "gavel_dispatch"
 DEFAULT_GATE = GatePolicy()
 _OUTCOME_OF_RULE = {"deny": Outcome.VIOLATION, "violation": Outcome.VIOLATION, "warn": Outcome.WARNING}
 

@@ -31,6 +31,8 @@ _REGO_V1_IMPORT = re.compile(r"^import\s+rego\.v1\s*$", re.MULTILINE)
 _V0_RULE_HEAD = re.compile(r"^\w+(\[[^\]]*\])?\s*(=\s*[^{]+)?\s*\{\s*$", re.MULTILINE)
 
 BUILTIN_LIBRARY = "builtin"
+# The package evaluation generates to ask every policy at once; no loaded module may claim it.
+DISPATCH_PACKAGE = "gavel_dispatch"
 # libyaml's loader when PyYAML was built with it: the reference data loads on every run.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -151,6 +153,17 @@ def is_rego_v0(text: str) -> bool:
     return bool(_V0_RULE_HEAD.search(text))
 
 
+def _package_of(text: str, display: str) -> str:
+    """The module's package; a missing declaration or a package gavel generates is an error."""
+    found = _PACKAGE.search(text)
+    if not found:
+        raise PolicyError("Rego file has no package declaration", SourceLocation(display, 1, 1))
+    package = found.group(1)
+    if package.split(".")[0] == DISPATCH_PACKAGE:
+        raise PolicyError(f"package {package!r} is reserved by gavel", SourceLocation(display, 1, 1))
+    return package
+
+
 def _gavel_policy(metadata: PolicyMetadata, package: str, path: Path, display: str) -> Policy:
     last_segment = package.rsplit(".", 1)[-1]
     if not (metadata.id == path.parent.name == last_segment):
@@ -207,10 +220,7 @@ def load_policy_set(
         for path in _rego_files(root):
             display = _display_path(path, root, builtin)
             text = path.read_text(encoding="utf-8")
-            found = _PACKAGE.search(text)
-            if not found:
-                raise PolicyError("Rego file has no package declaration", SourceLocation(display, 1, 1))
-            package = found.group(1)
+            package = _package_of(text, display)
             if is_rego_v0(text):
                 v0_modules.add(display)
             if path.name.endswith("_test.rego"):

@@ -10,8 +10,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from .errors import PolicyError
-from .evaluate import DISPATCH_PACKAGE
 from .loader import Policy, PolicySet
 from .models import Decision, Outcome
 from .rego import EvaluationError, RegoBundle, RegoRuntime
@@ -48,8 +46,6 @@ def run_rego_unit_tests(policy_set: PolicySet, runtime: RegoRuntime) -> list[Tes
 
 def only(policy_set: PolicySet, policy: Policy) -> PolicySet:
     """The same bundle with a single policy to evaluate, for judging that policy's samples."""
-    if DISPATCH_PACKAGE in policy.package:
-        raise PolicyError(f"package name {policy.package!r} is reserved")
     return dataclasses.replace(policy_set, policies=(policy,))
 
 

@@ -105,3 +105,14 @@ def test_digest_changes_with_any_module_or_data(data_dir: Path, tmp_path: Path) 
     override.write_text("test_regions: {allowed: []}\n")
     assert base.digest() != load_policy_set([data_dir / "engine" / "policies"], [override]).digest()
     assert base.digest().startswith("sha256:")
+
+
+def test_the_dispatch_package_is_reserved(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "sneaky.rego").write_text(
+        "package gavel_dispatch\n\nimport rego.v1\n\ndeny contains 1 if true\n"
+    )
+    with pytest.raises(PolicyError, match="reserved") as raised:
+        load_policy_set([tmp_path])
+    assert raised.value.one_line().startswith(f"{folder / 'sneaky.rego'}:1:1: ")
