@@ -12,12 +12,19 @@ import pytest
 from gavel.engine.models import Provenance, Resource
 
 DATA = Path(__file__).parent / "data"
+# regula's S3 encryption fixture: one unencrypted bucket beside AES- and KMS-encrypted ones.
+SSE_PLAN = DATA / "adapters/terraform-plan/regula/rules/tf/aws/s3/inputs/bucket_sse_infra.json"
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
+
+
+@pytest.fixture
+def sse_plan() -> Path:
+    return SSE_PLAN
 
 
 @pytest.fixture

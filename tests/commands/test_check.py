@@ -11,19 +11,6 @@ from click.testing import CliRunner, Result
 
 from gavel.cli import cli
 
-ADAPTER_DATA = Path(__file__).parent.parent / "data" / "adapters"
-SSE_PLAN = (
-    ADAPTER_DATA
-    / "terraform-plan"
-    / "regula"
-    / "rules"
-    / "tf"
-    / "aws"
-    / "s3"
-    / "inputs"
-    / "bucket_sse_infra.json"
-)
-
 
 @pytest.fixture
 def policies(data_dir: Path) -> str:
@@ -40,8 +27,8 @@ def run(*args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
 
 
-def test_violations_exit_1_with_a_table_and_summary(policies: str) -> None:
-    result = run("check", str(SSE_PLAN), "--policies", policies, "--no-evidence")
+def test_violations_exit_1_with_a_table_and_summary(policies: str, sse_plan: Path) -> None:
+    result = run("check", str(sse_plan), "--policies", policies, "--no-evidence")
     assert result.exit_code == 1, result.output
     assert "bucket_encrypted" in result.output
     assert "terraform:aws_s3_bucket.unencrypted" in result.output
@@ -49,8 +36,8 @@ def test_violations_exit_1_with_a_table_and_summary(policies: str) -> None:
     assert "FAILED" in result.output
 
 
-def test_json_output_has_the_documented_shape(policies: str) -> None:
-    result = run("check", str(SSE_PLAN), "--policies", policies, "--no-evidence", "--format", "json")
+def test_json_output_has_the_documented_shape(policies: str, sse_plan: Path) -> None:
+    result = run("check", str(sse_plan), "--policies", policies, "--no-evidence", "--format", "json")
     document = json.loads(result.stdout)
     assert set(document) >= {"summary", "findings", "evidence"}
     assert document["summary"]["passed"] is False
@@ -60,16 +47,18 @@ def test_json_output_has_the_documented_shape(policies: str) -> None:
     assert document["evidence"] is None
 
 
-def test_fail_on_critical_passes_the_same_plan(policies: str) -> None:
-    result = run("check", str(SSE_PLAN), "--policies", policies, "--no-evidence", "--fail-on", "critical")
+def test_fail_on_critical_passes_the_same_plan(policies: str, sse_plan: Path) -> None:
+    result = run("check", str(sse_plan), "--policies", policies, "--no-evidence", "--fail-on", "critical")
     assert result.exit_code == 0, result.output
 
 
-def test_environment_variables_and_config_file_set_options(policies: str, tmp_path: Path) -> None:
+def test_environment_variables_and_config_file_set_options(
+    policies: str, tmp_path: Path, sse_plan: Path
+) -> None:
     assert (
         run(
             "check",
-            str(SSE_PLAN),
+            str(sse_plan),
             "--policies",
             policies,
             "--no-evidence",
@@ -78,19 +67,21 @@ def test_environment_variables_and_config_file_set_options(policies: str, tmp_pa
         == 0
     )
     (tmp_path / "gavel.yaml").write_text("check:\n  fail-on: critical\n")
-    assert run("check", str(SSE_PLAN), "--policies", policies, "--no-evidence").exit_code == 0
+    assert run("check", str(sse_plan), "--policies", policies, "--no-evidence").exit_code == 0
     # a flag wins over the config file
     assert (
-        run("check", str(SSE_PLAN), "--policies", policies, "--no-evidence", "--fail-on", "high").exit_code
+        run("check", str(sse_plan), "--policies", policies, "--no-evidence", "--fail-on", "high").exit_code
         == 1
     )
 
 
-def test_output_file_is_written_and_summary_goes_to_stderr(policies: str, tmp_path: Path) -> None:
+def test_output_file_is_written_and_summary_goes_to_stderr(
+    policies: str, tmp_path: Path, sse_plan: Path
+) -> None:
     out = tmp_path / "reports" / "gavel.sarif"
     result = run(
         "check",
-        str(SSE_PLAN),
+        str(sse_plan),
         "--policies",
         policies,
         "--no-evidence",
@@ -125,19 +116,21 @@ def test_malformed_yaml_exits_4(tmp_path: Path, policies: str) -> None:
     assert str(bad) in result.stderr
 
 
-def test_broken_rego_exits_3_with_location(data_dir: Path) -> None:
+def test_broken_rego_exits_3_with_location(data_dir: Path, sse_plan: Path) -> None:
     result = run(
-        "check", str(SSE_PLAN), "--policies", str(data_dir / "engine" / "bad_syntax"), "--no-evidence"
+        "check", str(sse_plan), "--policies", str(data_dir / "engine" / "bad_syntax"), "--no-evidence"
     )
     assert result.exit_code == 3
     assert "bad_policy/policy.rego:7:1" in result.stderr
 
 
-def test_unknown_documents_are_skipped_or_fatal_under_strict(tmp_path: Path, policies: str) -> None:
+def test_unknown_documents_are_skipped_or_fatal_under_strict(
+    tmp_path: Path, policies: str, sse_plan: Path
+) -> None:
     other = tmp_path / "notes.json"
     other.write_text('{"hello": "world"}')
     lenient = run(
-        "check", str(other), str(SSE_PLAN), "--policies", policies, "--no-evidence", "--fail-on", "critical"
+        "check", str(other), str(sse_plan), "--policies", policies, "--no-evidence", "--fail-on", "critical"
     )
     assert lenient.exit_code == 0
     assert "notes.json" in lenient.stderr and "skipped" in lenient.stderr
@@ -145,15 +138,15 @@ def test_unknown_documents_are_skipped_or_fatal_under_strict(tmp_path: Path, pol
     assert strict.exit_code == 4
 
 
-def test_usage_errors_exit_2(policies: str) -> None:
-    assert run("check", str(SSE_PLAN), "--format", "pdf").exit_code == 2
+def test_usage_errors_exit_2(policies: str, sse_plan: Path) -> None:
+    assert run("check", str(sse_plan), "--format", "pdf").exit_code == 2
     assert run("check").exit_code == 2
     missing_threshold = run(
-        "check", str(SSE_PLAN), "--policies", policies, "--no-evidence", "--environment", "moon"
+        "check", str(sse_plan), "--policies", policies, "--no-evidence", "--environment", "moon"
     )
     assert missing_threshold.exit_code == 2
     assert "moon" in missing_threshold.stderr
-    assert run("check", str(SSE_PLAN), "--no-evidence", "--runtime", "opa").exit_code == 2
+    assert run("check", str(sse_plan), "--no-evidence", "--runtime", "opa").exit_code == 2
 
 
 def test_missing_path_exits_4(policies: str) -> None:
@@ -172,12 +165,12 @@ waivers:
 """
 
 
-def test_waivers_file_waives_and_bad_waivers_exit_3(tmp_path: Path, policies: str) -> None:
+def test_waivers_file_waives_and_bad_waivers_exit_3(tmp_path: Path, policies: str, sse_plan: Path) -> None:
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text(
         WAIVER.format(policy="bucket_encrypted", selector="id: 'terraform:aws_s3_bucket.unencrypted'")
     )
-    args = ("check", str(SSE_PLAN), "--policies", policies, "--no-evidence", "--waivers", str(waivers))
+    args = ("check", str(sse_plan), "--policies", policies, "--no-evidence", "--waivers", str(waivers))
     result = run(*args, "--format", "json")
     finding = next(f for f in json.loads(result.stdout)["findings"] if f["policy_id"] == "bucket_encrypted")
     assert finding["waived"] is True
@@ -187,10 +180,10 @@ def test_waivers_file_waives_and_bad_waivers_exit_3(tmp_path: Path, policies: st
     assert "matches everything" in refused.stderr
 
 
-def test_opa_runtime_gives_the_same_report_as_the_embedded_one(policies: str) -> None:
+def test_opa_runtime_gives_the_same_report_as_the_embedded_one(policies: str, sse_plan: Path) -> None:
     from gavel.server.opa_compat import OpaCompatServer
 
-    args = ("check", str(SSE_PLAN), "--policies", policies, "--no-evidence", "--format", "json")
+    args = ("check", str(sse_plan), "--policies", policies, "--no-evidence", "--format", "json")
     embedded = json.loads(run(*args).stdout)
     with OpaCompatServer("127.0.0.1", 0) as server:
         served = run(*args, "--runtime", "opa", "--opa-url", server.url)
@@ -200,10 +193,10 @@ def test_opa_runtime_gives_the_same_report_as_the_embedded_one(policies: str) ->
     assert document["summary"] == embedded["summary"]
 
 
-def test_unreachable_opa_server_is_a_configuration_error(policies: str) -> None:
+def test_unreachable_opa_server_is_a_configuration_error(policies: str, sse_plan: Path) -> None:
     result = run(
         "check",
-        str(SSE_PLAN),
+        str(sse_plan),
         "--policies",
         policies,
         "--no-evidence",

@@ -56,23 +56,11 @@ def _copy_policies(data_dir: Path, tmp_path: Path) -> Path:
     return target
 
 
-def test_policy_test_runs_unit_tests_and_samples(data_dir: Path, tmp_path: Path) -> None:
+def test_policy_test_runs_unit_tests_and_samples(data_dir: Path, tmp_path: Path, sse_plan: Path) -> None:
     root = _copy_policies(data_dir, tmp_path)
     policy = root / "storage" / "bucket_encrypted"
-    plan = (
-        data_dir
-        / "adapters"
-        / "terraform-plan"
-        / "regula"
-        / "rules"
-        / "tf"
-        / "aws"
-        / "s3"
-        / "inputs"
-        / "bucket_sse_infra.json"
-    )
     (policy / "samples" / "denied").mkdir(parents=True)
-    shutil.copy(plan, policy / "samples" / "denied" / "tfplan.bucket-sse.json")
+    shutil.copy(sse_plan, policy / "samples" / "denied" / "tfplan.bucket-sse.json")
     (policy / "samples" / "allowed").mkdir()
     (policy / "samples" / "allowed" / "tfplan.empty.json").write_text(
         json.dumps({"format_version": "1.2", "planned_values": {"root_module": {"resources": []}}})
