@@ -62,6 +62,19 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A typed relation a resource declares to something named by an identity key.
+
+    Adapters only know what their own document says ("this job reads s3://lake/users"); the estate
+    graph resolves `target` against the identities of every collected resource, so an edge exists
+    only when both ends were collected. Keys are built with `engine.identities`.
+    """
+
+    type: str
+    target: str
+
+
+@dataclass(frozen=True)
 class Resource:
     """One normalised piece of state: a Terraform resource, a Kubernetes object, a dataset, a job.
 
@@ -81,6 +94,8 @@ class Resource:
     region: str | None = None
     namespace: str | None = None
     action: str | None = None
+    identities: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
 
     def ref(self) -> ResourceRef:
         return ResourceRef(
