@@ -94,8 +94,17 @@ def serve(
     load_policies(policies, data)
     if config.evidence_url and config.evidence_url.startswith("sqlite:///"):
         Path(config.evidence_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    click.echo(f"gavel: admission webhook on https://{host}:{port}/validate ({workers} workers)", err=True)
-    run_workers(config, host=host, port=port, workers=workers, cert=tls_cert, key=tls_key)
+    status = run_workers(
+        config,
+        host=host,
+        port=port,
+        workers=workers,
+        cert=tls_cert,
+        key=tls_key,
+        announce=lambda line: click.echo(f"gavel: {line}", err=True),
+    )
+    if status:
+        raise click.exceptions.Exit(status)
 
 
 @command.command("manifests")

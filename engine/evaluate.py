@@ -39,6 +39,12 @@ def _collect(policy: Policy) -> str:
     return f'"{policy.id}": {{{rules}}}'
 
 
+def _object_rule(name: str, entries: Sequence[str]) -> str:
+    """`name := {...}` with one entry a line: regorus refuses lines over 1,024 columns."""
+    body = ",\n\t".join(entries)
+    return f"{name} := {{\n\t{body},\n}}" if entries else f"{name} := {{}}"
+
+
 def build_dispatch(policies: Sequence[Policy], kinds: Sequence[str]) -> _Dispatch:
     """One rule per kind collecting every applicable policy's results in one evaluation."""
     native = [p for p in policies if not p.conftest]
@@ -53,9 +59,9 @@ def build_dispatch(policies: Sequence[Policy], kinds: Sequence[str]) -> _Dispatc
         rule = f"kind_{index}"
         rule_of_kind[kind] = rule
         policies_of_kind[kind] = applicable
-        lines.append(f"{rule} := {{{', '.join(_collect(p) for p in applicable)}}}")
+        lines.append(_object_rule(rule, [_collect(p) for p in applicable]))
     if conftest:
-        lines.append(f"conftest := {{{', '.join(_collect(p) for p in conftest)}}}")
+        lines.append(_object_rule("conftest", [_collect(p) for p in conftest]))
     return _Dispatch("\n".join(lines) + "\n", rule_of_kind, policies_of_kind, conftest)
 
 

@@ -15,11 +15,27 @@ from .errors import MalformedRecordError
 
 def canonical_bytes(document: Any) -> bytes:
     """Sorted keys, no whitespace, UTF-8; raises `ValueError` on a float anywhere in `document`."""
-    _refuse_floats(document, "$")
+    if _has_float(document):
+        _refuse_floats(document, "$")
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+def _has_float(document: Any) -> bool:
+    """A path-free scan: every record passes through here, and almost none holds a float."""
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list | tuple):
+            pending.extend(value)
+        elif isinstance(value, float):
+            return True
+    return False
+
+
 def _refuse_floats(value: Any, path: str) -> None:
+    """Raise naming the first float's path; only walked once `_has_float` found one."""
     if isinstance(value, float):
         raise ValueError(f"{path}: floats are not allowed in signed evidence (use a string)")
     if isinstance(value, dict):

@@ -3,14 +3,22 @@
 SQLite runs in WAL mode with `synchronous=FULL`, and every write transaction starts with
 `BEGIN IMMEDIATE`, so the write lock is taken before the log's state row is read (SQLAlchemy's
 documented pysqlite workaround); readers use a second engine with ordinary deferred transactions.
-PostgreSQL serializes appends by `SELECT ... FOR UPDATE` on the state row. The schema version is
-recorded in `gavel_schema_version` and upgraded by the ordered steps in `MIGRATIONS`.
+Writers on one SQLite file also queue on a kernel file lock before `BEGIN IMMEDIATE`: SQLite's
+own busy handler polls with sleeps growing to 100 ms, which under several webhook processes turns
+a 2 ms commit wait into a tail of hundreds of milliseconds, while `flock` wakes the next writer as
+soon as the lock is free. PostgreSQL serializes appends by `SELECT ... FOR UPDATE` on the state
+row. The schema version is recorded in `gavel_schema_version` and upgraded by the ordered steps
+in `MIGRATIONS`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import fcntl
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +34,32 @@ SCHEMA_COMPONENT = "evidence"
 BUSY_TIMEOUT_MS = 60_000
 
 
+class WriterLock:
+    """An exclusive lock across processes (a `flock` on a side file) and across threads of one."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._threads = threading.Lock()
+        self._descriptor: int | None = None
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        with self._threads:
+            if self._descriptor is None:
+                self._descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._descriptor, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._descriptor, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        with self._threads:
+            if self._descriptor is not None:
+                os.close(self._descriptor)
+                self._descriptor = None
+
+
 @dataclass(frozen=True)
 class Database:
     """A writer engine (serializing transactions) and a reader engine over the same store."""
@@ -33,12 +67,19 @@ class Database:
     url: str
     writer: Engine
     reader: Engine
+    writer_lock: WriterLock | None = field(default=None, compare=False)
 
     @property
     def is_sqlite(self) -> bool:
         return self.writer.dialect.name == "sqlite"
 
+    def exclusive(self) -> AbstractContextManager[None]:
+        """Hold while writing: queues writers without SQLite's sleeping busy handler."""
+        return self.writer_lock.held() if self.writer_lock is not None else nullcontext()
+
     def dispose(self) -> None:
+        if self.writer_lock is not None:
+            self.writer_lock.close()
         self.writer.dispose()
         if self.reader is not self.writer:
             self.reader.dispose()
@@ -75,7 +116,12 @@ def connect(url: str) -> Database:
                 "the SQLite evidence store needs a file path: sqlite:///path/evidence.db"
             )
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        database = Database(url, _sqlite_engine(url, True), _sqlite_engine(url, False))
+        database = Database(
+            url,
+            _sqlite_engine(url, True),
+            _sqlite_engine(url, False),
+            WriterLock(Path(f"{parsed.database}.writer-lock")),
+        )
     elif parsed.get_backend_name() == "postgresql":
         pg_url = parsed.set(drivername="postgresql+psycopg")
         engine = create_engine(pg_url, pool_pre_ping=True)

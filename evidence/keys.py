@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -46,15 +47,15 @@ def raw_public(public_key: Ed25519PublicKey) -> bytes:
 
 @dataclass(frozen=True)
 class Signer:
-    """A loaded private key (loaded once: loading per signature halves throughput)."""
+    """A loaded private key; it and its public half and id are derived once, not per signature."""
 
     private_key: Ed25519PrivateKey
 
-    @property
+    @cached_property
     def public_key(self) -> Ed25519PublicKey:
         return self.private_key.public_key()
 
-    @property
+    @cached_property
     def key_id(self) -> str:
         return key_id_of(self.public_key)
 

@@ -11,6 +11,7 @@ import secrets
 import time
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -30,7 +31,9 @@ def new_record_id() -> str:
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
+@cache
 def gavel_version() -> str:
+    """The installed version, read once: package metadata lookups cost more than signing a record."""
     try:
         return version("gavel")
     except PackageNotFoundError:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..engine.errors import GavelError
@@ -38,6 +38,17 @@ NODE = table_of(MerkleNode)
 CHECKPOINT = table_of(CheckpointRow)
 LOG = table_of(EvidenceLog)
 KEY = table_of(SigningKey)
+
+# The append path's statements, built once: constructing SQLAlchemy statements per call cost more
+# CPU than the SQLite work itself, and the webhook appends hundreds of small batches a second.
+_LOCK_STATE = select(LOG).where(LOG.c.log_id == LOG_ID).with_for_update()
+_KNOWN_ENVELOPES = select(ENTRY.c.envelope_sha256, ENTRY.c.idx).where(
+    ENTRY.c.log_id == LOG_ID, ENTRY.c.envelope_sha256.in_(bindparam("digests", expanding=True))
+)
+_INSERT_ENTRIES = insert(ENTRY)
+_INSERT_NODES = insert(NODE)
+_INSERT_CHECKPOINT = insert(CHECKPOINT)
+_MOVE_STATE = update(LOG).where(LOG.c.log_id == LOG_ID)
 
 
 def _now() -> str:
@@ -129,7 +140,7 @@ class EvidenceStore:
     ) -> list[EvidenceReceipt]:
         """Append records in one transaction and return their receipts once it has committed."""
         try:
-            with self.database.writer.begin() as connection:
+            with self.database.exclusive(), self.database.writer.begin() as connection:
                 return self._append(connection, records, signer, rotate_to)
         except GavelError:
             raise
@@ -140,7 +151,7 @@ class EvidenceStore:
     def _append(
         self, connection: Connection, records: Sequence[EntryCreate], signer: Signer, rotate_to: Signer | None
     ) -> list[EvidenceReceipt]:
-        state = connection.execute(select(LOG).where(LOG.c.log_id == LOG_ID).with_for_update()).one()
+        state = connection.execute(_LOCK_STATE).one()
         if state.active_key_id is None:
             self._register_key(connection, signer, state.tree_size)
         elif state.active_key_id != signer.key_id:
@@ -149,13 +160,7 @@ class EvidenceStore:
                 hint="use the active key, or hand over with `gavel keys rotate`",
             )
         digests = [hashlib.sha256(record.envelope).hexdigest() for record in records]
-        known: dict[str, int] = dict(
-            connection.execute(
-                select(ENTRY.c.envelope_sha256, ENTRY.c.idx).where(
-                    ENTRY.c.log_id == LOG_ID, ENTRY.c.envelope_sha256.in_(digests)
-                )
-            ).all()
-        )
+        known: dict[str, int] = dict(connection.execute(_KNOWN_ENVELOPES, {"digests": digests}).all())
         frontier = Frontier.unpack(state.tree_size, state.frontier)
         integrated_time = _now()
         entries: list[dict[str, Any]] = []
@@ -182,30 +187,30 @@ class EvidenceStore:
             receipts.append(EvidenceReceipt(known[digest], record_digest(digest)))
         if not entries:
             return receipts
-        connection.execute(insert(ENTRY), entries)
+        connection.execute(_INSERT_ENTRIES, entries)
         if nodes:
-            connection.execute(insert(NODE), nodes)
+            connection.execute(_INSERT_NODES, nodes)
         if rotate_to is not None:
             self._hand_over(connection, signer, rotate_to, entries[-1]["idx"])
         root = frontier.root()
         connection.execute(
-            insert(CHECKPOINT).values(
-                log_id=LOG_ID,
-                tree_size=frontier.size,
-                root_hash=root,
-                signed_at=integrated_time,
-                note=Checkpoint(self.origin, frontier.size, root).sign([rotate_to or signer]),
-            )
+            _INSERT_CHECKPOINT,
+            {
+                "log_id": LOG_ID,
+                "tree_size": frontier.size,
+                "root_hash": root,
+                "signed_at": integrated_time,
+                "note": Checkpoint(self.origin, frontier.size, root).sign([rotate_to or signer]),
+            },
         )
         connection.execute(
-            update(LOG)
-            .where(LOG.c.log_id == LOG_ID)
-            .values(
-                tree_size=frontier.size,
-                root_hash=root,
-                frontier=frontier.pack(),
-                active_key_id=(rotate_to or signer).key_id,
-            )
+            _MOVE_STATE,
+            {
+                "tree_size": frontier.size,
+                "root_hash": root,
+                "frontier": frontier.pack(),
+                "active_key_id": (rotate_to or signer).key_id,
+            },
         )
         return receipts
 

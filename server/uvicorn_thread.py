@@ -15,15 +15,23 @@ from typing import Any, Self
 from ..engine.errors import UsageError
 
 
-def listening_socket(host: str, port: int, backlog: int) -> socket.socket:
+def bound_socket(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
+    """A TCP socket bound to host:port, not yet listening; errors name the address."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         listener.bind((host, port))
     except OSError as error:
         listener.close()
         raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    return listener
+
+
+def listening_socket(host: str, port: int, backlog: int, *, reuse_port: bool = False) -> socket.socket:
+    listener = bound_socket(host, port, reuse_port=reuse_port)
     listener.listen(backlog)
     return listener
 
@@ -31,10 +39,12 @@ def listening_socket(host: str, port: int, backlog: int) -> socket.socket:
 class ServerThread:
     """Serve a uvicorn config on a pre-bound socket; `run()` blocks, `start()`/`stop()` do not."""
 
-    def __init__(self, config: Any, host: str, port: int, *, backlog: int, name: str) -> None:
+    def __init__(
+        self, config: Any, host: str, port: int, *, backlog: int, name: str, reuse_port: bool = False
+    ) -> None:
         import uvicorn
 
-        self._socket = listening_socket(host, port, backlog)
+        self._socket = listening_socket(host, port, backlog, reuse_port=reuse_port)
         self.port: int = self._socket.getsockname()[1]
         self._server = uvicorn.Server(config)
         self._name = name
