@@ -59,6 +59,21 @@ def command() -> None:
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="YAML: default/policies/namespaces actions (deny|warn|dryrun), exemptions, evaluate_on_delete.",
 )
+@click.option(
+    "--namespace-lookup",
+    type=click.Choice(["auto", "on", "off"]),
+    default="auto",
+    show_default=True,
+    help="Read each request namespace's labels from the API server (cached 30 s) so a namespace "
+    "labelled data-classification classifies what is admitted into it; auto = when running in a "
+    "cluster or given --kubeconfig.",
+)
+@click.option(
+    "--kubeconfig",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Credentials for the namespace lookup outside a cluster (in-cluster: the service account).",
+)
+@click.option("--context", "kube_context", help="kubeconfig context for the namespace lookup.")
 @evidence_options
 @policy_options
 def serve(
@@ -70,13 +85,16 @@ def serve(
     failure_mode: str,
     deadline_seconds: float,
     enforcement_config: Path | None,
+    namespace_lookup: str,
+    kubeconfig: Path | None,
+    kube_context: str | None,
     evidence_url: str | None,
     no_evidence: bool,
     policies: tuple[str, ...],
     data: tuple[Path, ...],
 ) -> None:
     """Serve AdmissionReview v1 on POST /validate over HTTPS (plus /healthz, /readyz, /metrics)."""
-    from ..server.webhook import WebhookConfig, load_settings
+    from ..server.webhook import WebhookConfig, load_settings, namespace_lookup_for
     from ..server.webhook_runner import run_workers
     from .pipeline import load_policies
 
@@ -89,8 +107,12 @@ def serve(
         deadline_seconds=deadline_seconds,
         evidence_url=None if no_evidence else (evidence_url or settings.evidence_url),
         keys_dir=str(settings.keys_dir),
+        namespace_lookup=namespace_lookup,
+        kubeconfig=str(kubeconfig) if kubeconfig else None,
+        kube_context=kube_context,
     )
     load_settings(config)  # a bad enforcement file or policy stops here with exit 3, not in every worker
+    namespace_lookup_for(config)  # and credentials that do not load, with exit 4
     load_policies(policies, data)
     if config.evidence_url and config.evidence_url.startswith("sqlite:///"):
         Path(config.evidence_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

@@ -254,8 +254,14 @@ def review(
     *,
     to_resource: ResourceBuilder,
     now: datetime,
+    namespace: Mapping[str, Any] | None = None,
 ) -> AdmissionVerdict:
-    """Judge one admission request; evaluation failures follow `settings.failure_mode`."""
+    """Judge one admission request; evaluation failures follow `settings.failure_mode`.
+
+    `namespace` is the request namespace's Namespace object when the caller looked it up: a
+    review carries only the object, yet a namespace label classifies everything in it (DESIGN.md
+    section 3). It informs the judgement and is not judged itself.
+    """
     if request.operation == "CONNECT":
         return _passthrough(request, "skip", "CONNECT is not evaluated")
     if request.operation == "DELETE" and not settings.evaluate_on_delete:
@@ -275,7 +281,12 @@ def review(
         if request.operation == "UPDATE" and request.old_object is not None:
             previous = to_resource(_typed(request.old_object, request), request.namespace or "", now)
             old = {resource.id: previous.to_document()}
-        decision = evaluation.judge(build_estate([resource]), now=now, old_documents=old)
+        estate = build_estate([resource])
+        if namespace is not None:
+            with_namespace = build_estate([to_resource(namespace, "", now), resource])
+            classification = {resource.id: with_namespace.classification[resource.id]}
+            estate = dataclasses.replace(estate, classification=classification)
+        decision = evaluation.judge(estate, now=now, old_documents=old)
     except InputError as error:
         raise AdmissionError(
             f"{_describe(request)} is not a valid object: {error.message}", request.uid

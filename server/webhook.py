@@ -47,6 +47,7 @@ from ..engine.rego import EmbeddedRuntime
 from ..evidence.tables import EntryCreate
 from .admission_evidence import DecisionRecorder, EvidenceRecorder
 from .manifests import KIND_RESOURCES
+from .namespace_lookup import NamespaceLookup
 from .webhook_metrics import WebhookMetrics
 
 if TYPE_CHECKING:
@@ -70,6 +71,9 @@ class WebhookConfig:
     evidence_url: str | None = None
     keys_dir: str = ".gavel/keys"
     evaluation_threads: int = 2
+    namespace_lookup: str = "off"
+    kubeconfig: str | None = None
+    kube_context: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -91,6 +95,20 @@ def load_settings(config: WebhookConfig) -> AdmissionSettings:
     if not path.is_file():
         raise PolicyError("enforcement config does not exist", SourceLocation(str(path)))
     return settings_from_document(load_data_file(path), str(path), mode)
+
+
+def namespace_lookup_for(config: WebhookConfig) -> NamespaceLookup | None:
+    """The cluster to read namespace labels from: `on`, or `auto` when running in a cluster
+    or given a kubeconfig; credentials that do not load stop the server here (exit 4)."""
+    in_cluster = bool(os.environ.get("KUBERNETES_SERVICE_HOST"))
+    if config.namespace_lookup == "off" or (
+        config.namespace_lookup == "auto" and not in_cluster and config.kubeconfig is None
+    ):
+        return None
+    from ..adapters.kubernetes_cluster import connect
+
+    kubeconfig = Path(config.kubeconfig) if config.kubeconfig else None
+    return NamespaceLookup(connect(kubeconfig, config.kube_context))
 
 
 def covered_kinds(policy_set: PolicySet) -> tuple[str, ...]:
@@ -152,6 +170,7 @@ class WebhookService:
         self.settings = load_settings(config)
         policy_set = load_policy_set(list(config.policies), [Path(d) for d in config.data])
         self.evaluators = Evaluators(policy_set, config.evaluation_threads)
+        self.namespaces = namespace_lookup_for(config)
         self.metrics = WebhookMetrics()
         if recorder is None and config.evidence_url is not None:
             recorder = EvidenceRecorder(
@@ -181,12 +200,16 @@ class WebhookService:
         """On an evaluation thread: review, and sign the record while still off the event loop."""
         now = datetime.now(UTC)
         try:
+            namespace = None
+            if self.namespaces is not None and request.namespace:
+                namespace = self.namespaces.get(request.namespace)
             verdict = review(
                 request,
                 self.evaluators.prepared(),
                 self.settings,
                 to_resource=kubernetes_resource,
                 now=now,
+                namespace=namespace,
             )
         except AdmissionError:
             raise

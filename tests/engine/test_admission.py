@@ -292,3 +292,35 @@ def test_enforcement_config_errors_name_the_file_and_key() -> None:
         settings_from_document({"policies": {"x": "block"}}, "enforcement.yaml", FailureMode.CLOSED)
     with pytest.raises(PolicyError, match=r"unknown keys \['exemption'\]"):
         settings_from_document({"exemption": {}}, "enforcement.yaml", FailureMode.CLOSED)
+
+
+def test_a_namespace_label_classifies_what_is_admitted_into_it(now: datetime) -> None:
+    library = PreparedEvaluation(
+        policy_set := load_policy_set(["builtin"]),
+        EmbeddedRuntime(),
+        covered_kinds(policy_set),
+        Estate({}, {}),
+    )
+    request = parse_review(saved("gpu-job-ml-serving"))
+    namespace = {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {"name": "ml-serving", "labels": {"data-classification": "personal"}},
+    }
+
+    def policies(namespace: dict[str, Any] | None) -> set[str]:
+        verdict = review(
+            request,
+            library,
+            AdmissionSettings(),
+            to_resource=kubernetes_resource,
+            now=now,
+            namespace=namespace,
+        )
+        assert verdict.decision is not None
+        return {f.policy_id for f in verdict.decision.findings}
+
+    assert "gpu_personal_data_in_eea" not in policies(None)
+    with_label = policies(namespace)
+    assert "gpu_personal_data_in_eea" in with_label
+    assert "gpu_personal_data_in_eea" not in policies({**namespace, "metadata": {"name": "ml-serving"}})
