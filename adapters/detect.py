@@ -19,7 +19,7 @@ from .base import Skipped
 from .registry import INPUT_KINDS, InputKind, find_input_kind
 from .sources import Document, SourceText, parse_documents, read_source
 
-INPUT_SUFFIXES = (".json", ".yaml", ".yml")
+INPUT_SUFFIXES = (".json", ".yaml", ".yml", ".jsonl", ".ndjson")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ Every object becomes one resource whose attributes are the whole object, unchang
 written against the Kubernetes API shape (Gatekeeper, Conftest) read it as they would in a cluster.
 `List` and typed lists (`PodList`, as `kubectl get -o yaml` writes them) are expanded into their
 items. A document that is not an object is reported as skipped, or is an error under `strict`.
+Workloads, volume claims and StorageClasses declare identity keys and links for the estate graph
+(`kubernetes_links`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from ..engine.errors import InputError, SourceLocation
 from ..engine.models import Provenance, Resource
 from .base import Skipped
+from .kubernetes_links import graph_keys
 from .labels import flatten_labels
 from .sources import Document, SourceText, parse_documents
 
@@ -124,6 +127,7 @@ def resource_from_object(obj: Mapping[str, Any], provenance: Provenance) -> Reso
     namespace = namespace if isinstance(namespace, str) and namespace else None
     kind = str(obj["kind"])
     name = _object_name(obj)
+    identities, links = graph_keys(obj, kind, name, namespace)
     return Resource(
         id=f"kubernetes:{namespace or '_'}/{kind}/{name}",
         kind=kind,
@@ -133,6 +137,8 @@ def resource_from_object(obj: Mapping[str, Any], provenance: Provenance) -> Reso
         provenance=provenance,
         labels=flatten_labels(metadata.get("labels")),
         namespace=namespace,
+        identities=identities,
+        links=links,
     )
 
 

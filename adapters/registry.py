@@ -13,6 +13,10 @@ from datetime import datetime
 from typing import Protocol
 
 from ..engine.errors import InputError, SourceLocation, UsageError
+from . import airflow, argo, aws_config, gcp_inventory, kubeflow, mlflow, openlineage
+from . import azure_inventory as azure
+from . import great_expectations as gx
+from . import great_expectations_run as gx_run
 from .base import Adapter
 from .kubernetes import KubernetesManifests, is_kubernetes_object
 from .sources import Document, SourceText
@@ -61,6 +65,20 @@ def _open_kubernetes(
 
 INPUT_KINDS: tuple[InputKind, ...] = (
     InputKind("terraform-plan", "Terraform plan", _recognises_terraform_plan, _open_terraform_plan),
+    InputKind(
+        "openlineage", "OpenLineage event file", openlineage.recognises_events, openlineage.open_events
+    ),
+    InputKind("gx-result", "Great Expectations validation result", gx.recognises_results, gx.open_results),
+    InputKind(
+        "gx-validation", "Great Expectations validation config", gx_run.recognises_config, gx_run.open_config
+    ),
+    InputKind("kubeflow", "Kubeflow pipeline IR", kubeflow.recognises_pipelines, kubeflow.open_pipelines),
+    InputKind("argo", "Argo workflow", argo.recognises_workflows, argo.open_workflows),
+    InputKind("airflow-export", "Airflow REST API export", airflow.recognises_export, airflow.open_export),
+    InputKind("mlflow-registry", "MLflow registry export", mlflow.recognises_export, mlflow.open_export),
+    InputKind("aws-config", "AWS Config configuration items", aws_config.recognises, aws_config.open_export),
+    InputKind("gcp-assets", "GCP asset inventory", gcp_inventory.recognises, gcp_inventory.open_export),
+    InputKind("azure-resource-graph", "Azure Resource Graph answer", azure.recognises, azure.open_export),
     InputKind("kubernetes", "Kubernetes manifest", _recognises_kubernetes, _open_kubernetes),
 )
 

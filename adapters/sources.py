@@ -149,10 +149,32 @@ def parse_yaml_documents(source: SourceText) -> tuple[Document, ...]:
 
 
 def parse_documents(source: SourceText) -> tuple[Document, ...]:
-    """Parse by file name: `*.json` as one JSON document, anything else as a YAML stream."""
-    if source.name.lower().endswith(".json"):
+    """Parse by file name: `*.json` as one JSON document, `*.jsonl`/`*.ndjson` as JSON lines,
+    anything else as a YAML stream."""
+    name = source.name.lower()
+    if name.endswith(".json"):
         return (parse_json(source),)
+    if name.endswith(JSON_LINES_SUFFIXES):
+        return parse_json_lines(source)
     return parse_yaml_documents(source)
+
+
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def parse_json_lines(source: SourceText) -> tuple[Document, ...]:
+    """One JSON document per non-blank line (event logs, OpenLineage's file transport)."""
+    documents = []
+    for number, line in enumerate(source.text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            documents.append(Document(value=json.loads(line), line=number))
+        except json.JSONDecodeError as error:
+            raise InputError(
+                f"invalid JSON line: {error.msg}", SourceLocation(source.name, number, error.colno)
+            ) from None
+    return tuple(documents)
 
 
 def line_of(text: str, offset: int) -> int:

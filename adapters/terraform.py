@@ -7,6 +7,7 @@ Labels merge the AWS `tag` blocks, `tags_all`, `tags`, GCP `labels` and Cloud SQ
 `settings.user_labels`, later ones winning.
 Region comes from the resource itself (`region`, `location`, `zone`) or else from the provider
 configuration the resource uses, following module-scoped and aliased providers.
+Identity keys and links for the estate graph come from `terraform_links`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from ..engine.models import Provenance, Resource
 from .base import Skipped
 from .labels import flatten_labels
 from .sources import Document, SourceText, parse_json
+from .terraform_links import PlanReferences
+from .terraform_unknown import AttributePath, unknown_paths
 
 ADAPTER_NAME = "terraform"
 _NOT_A_PLAN_HINT = "produce it with `terraform show -json PLANFILE`"
@@ -78,7 +81,8 @@ class TerraformPlan:
                 _NOT_A_PLAN_HINT,
             )
         builder = _ResourceBuilder(source, document, collected_at, _ProviderRegions(plan))
-        return cls(source=source.name, resources=tuple(builder.build(plan)))
+        references = PlanReferences(plan)
+        return cls(source=source.name, resources=tuple(references.annotate(r) for r in builder.build(plan)))
 
     def collect(self) -> Iterator[Resource]:
         yield from self.resources
@@ -106,13 +110,13 @@ class _ResourceBuilder:
             seen.add(address)
             change = changes.get(address)
             action = self._action(change, address) if change is not None else None
-            yield self._resource(entry, entry.get("values") or {}, action)
+            yield self._resource(entry, entry.get("values") or {}, action, unknown_paths(change))
         for address, change in changes.items():
             if address not in seen:
                 details = self._mapping(change.get("change"), f"change of {address}")
                 after = details.get("after")
                 attributes = after if isinstance(after, Mapping) else details.get("before") or {}
-                yield self._resource(change, attributes, self._action(change, address))
+                yield self._resource(change, attributes, self._action(change, address), unknown_paths(change))
 
     def _managed_changes(self, changes: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
         for index, change in enumerate(changes or []):
@@ -127,7 +131,13 @@ class _ResourceBuilder:
         for index, child in enumerate(module.get("child_modules") or []):
             yield from self._module_resources(child, f"{where}.child_modules[{index}]")
 
-    def _resource(self, entry: Mapping[str, Any], attributes: Any, action: str | None) -> Resource:
+    def _resource(
+        self,
+        entry: Mapping[str, Any],
+        attributes: Any,
+        action: str | None,
+        unknown: tuple[AttributePath, ...] = (),
+    ) -> Resource:
         address = self._text(entry, "address")
         attributes = self._mapping(attributes, f"values of {address}")
         line = self._lines.get(address)
@@ -152,6 +162,7 @@ class _ResourceBuilder:
             ),
             region=region,
             action=action,
+            unknown=unknown,
         )
 
     def _action(self, change: Mapping[str, Any], address: str) -> str:

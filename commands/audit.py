@@ -1,7 +1,7 @@
 """`gavel audit`: judge what is already running, not what is about to be deployed, and record it.
 
-Where `gavel check` reads files, an audit reads live sources (for now a Kubernetes cluster;
-cloud accounts and the lineage store are further entries of the same `sources` list). The rest
+Where `gavel check` reads files, an audit reads live sources (a Kubernetes cluster, an AWS
+account; the lineage store is a further entry of the same `sources` list). The rest
 is `check`'s pipeline: the same policies, waivers, gate, report formats and exit codes, and one
 signed evidence record per run whose context names every source and what it could not read.
 """
@@ -54,6 +54,43 @@ def cluster_source(
     )
 
 
+def aws_source(
+    profile: str | None,
+    regions: Sequence[str],
+    endpoint_url: str | None,
+    retry_mode: str,
+    max_attempts: int,
+    chunk_size: int,
+    collected_at: datetime,
+) -> AuditSource:
+    """The AWS account of the profile (or default credentials) over the named regions."""
+    from importlib.util import find_spec
+
+    from ..adapters.aws import AwsAccount, RetryPolicy, connect
+
+    if find_spec("boto3") is None:
+        raise UsageError("gavel audit --aws needs boto3 (not installed)", hint="pip install 'gavel[aws]'")
+
+    regions = tuple(dict.fromkeys(regions)) or (_default_region(profile),)
+    connection = connect(profile, regions[0], endpoint_url, RetryPolicy(retry_mode, max_attempts))
+    return AwsAccount(
+        connection=connection,
+        regions=regions,
+        collected_at=collected_at,
+        page_size=chunk_size,
+        progress=_progress if sys.stderr.isatty() else None,
+    )
+
+
+def _default_region(profile: str | None) -> str:
+    import boto3  # type: ignore[import-untyped]
+
+    region = boto3.Session(profile_name=profile).region_name
+    if not region:
+        raise UsageError("no AWS region: pass --aws-region (repeatable) or set AWS_REGION")
+    return str(region)
+
+
 def _progress(message: str) -> None:
     click.echo(f"gavel: {message}", err=True)
 
@@ -91,6 +128,40 @@ def collect_sources(sources: Sequence[AuditSource]) -> tuple[tuple[Resource, ...
     show_default=True,
     help="Objects per list request; larger lists are read page by page.",
 )
+@click.option(
+    "--aws",
+    is_flag=True,
+    help="Audit the AWS account of the credentials (S3, KMS, EC2, EBS, RDS, SageMaker).",
+)
+@click.option(
+    "--aws-region",
+    "aws_regions",
+    multiple=True,
+    metavar="REGION",
+    help="AWS region to audit (repeatable; default: the profile's). S3 buckets are read in every region.",
+)
+@click.option(
+    "--aws-profile", metavar="NAME", help="AWS profile of the shared config (default: the credential chain)."
+)
+@click.option(
+    "--aws-endpoint-url",
+    metavar="URL",
+    help="Send every AWS call to this endpoint (an AWS-compatible server).",
+)
+@click.option(
+    "--aws-retry-mode",
+    type=click.Choice(["standard", "adaptive"]),
+    default="standard",
+    show_default=True,
+    help="botocore retry mode for throttled and transient errors; adaptive also rate-limits the client.",
+)
+@click.option(
+    "--aws-max-attempts",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="Attempts per AWS call, first one included, before it is reported as not collected.",
+)
 @policy_options
 @report_options
 @gate_options
@@ -102,6 +173,12 @@ def command(
     kube_context: str | None,
     namespaces: tuple[str, ...],
     chunk_size: int,
+    aws: bool,
+    aws_regions: tuple[str, ...],
+    aws_profile: str | None,
+    aws_endpoint_url: str | None,
+    aws_retry_mode: str,
+    aws_max_attempts: int,
     policies: tuple[str, ...],
     data: tuple[Path, ...],
     output_format: str,
@@ -115,31 +192,44 @@ def command(
     runtime: str,
     opa_url: str | None,
 ) -> None:
-    """Evaluate live sources (a Kubernetes cluster) and record evidence.
+    """Evaluate live sources (a Kubernetes cluster, an AWS account) and record evidence.
 
     With --cluster, lists every object of the kinds the policies apply to (and all Namespaces,
     whose labels classify the workloads in them) through the Kubernetes API, as the kubeconfig
     context or the pod's service account may. A kind it may not list is reported and the rest
     is audited; exit 4 only when nothing could be read. Pods and ReplicaSets made by a collected
-    controller are judged through that controller. Exits 0 when compliant, 1 when a violation
-    reaches --fail-on or the risk exceeds --max-risk.
+    controller are judged through that controller.
+
+    With --aws, reads S3 buckets (all regions), KMS keys, EC2 instances, EBS volumes, RDS
+    instances and SageMaker training jobs, models, endpoint configs and endpoints in each
+    --aws-region, as AWS Config configuration items (the same policies judge Config exports
+    given to `gavel check`). A call AWS denies is reported with the IAM action and region it
+    needed and the rest is audited; throttled calls are retried by botocore.
+
+    Exits 0 when compliant, 1 when a violation reaches --fail-on or the risk exceeds --max-risk.
 
     \b
     Examples:
       gavel audit --cluster
       gavel audit --cluster --context prod-eu --namespace ml-serving --format json
       gavel audit --cluster --kubeconfig ci.kubeconfig --fail-on medium --output audit.sarif --format sarif
+      gavel audit --aws --aws-region eu-west-1 --aws-region us-east-1 --format json
     """
     from ..engine.estate import build_estate
     from ..engine.evaluate import evaluate
 
-    if not cluster:
-        raise UsageError("nothing to audit: name a source (--cluster)")
+    if not (cluster or aws):
+        raise UsageError("nothing to audit: name a source (--cluster, --aws)")
     now = datetime.now(UTC)
     policy_set = load_policies(policies, data)
     waiver_list = load_waivers(waivers)
     gate = gate_policy(fail_on, max_risk, environment, policy_set)
-    sources = [cluster_source(policy_set, kubeconfig, kube_context, namespaces, chunk_size, now)]
+    sources: list[AuditSource] = []
+    if cluster:
+        sources.append(cluster_source(policy_set, kubeconfig, kube_context, namespaces, chunk_size, now))
+    if aws:
+        settings = (aws_retry_mode, aws_max_attempts, chunk_size, now)
+        sources.append(aws_source(aws_profile, aws_regions, aws_endpoint_url, *settings))
     resources, skipped = collect_sources(sources)
     for entry in skipped:
         click.echo(f"gavel: {entry}", err=True)

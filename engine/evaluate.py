@@ -178,13 +178,18 @@ class PreparedEvaluation:
         now: datetime,
         old_documents: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> Decision:
-        """Judge every resource of `estate`; `old_documents[id]` is shown as `input.resource.old`."""
+        """Judge every resource of `estate`; `old_documents[id]` is shown as `input.resource.old`.
+
+        `input.now` is `now` in RFC 3339, so a rule about age ("validated within 7 days") reads
+        the run's clock instead of the runtime's, and a recorded decision can be replayed.
+        """
         runtime, dispatch = self.runtime, self.dispatch
         findings: list[Finding] = []
+        evaluated_at = now.isoformat()
         for rid, resource in estate.resources.items():
             rule = dispatch.rule_of_kind.get(resource.kind)
             if rule is not None:
-                document = {"resource": estate.input_document(rid)}
+                document: dict[str, Any] = {"resource": estate.input_document(rid), "now": evaluated_at}
                 if old_documents and rid in old_documents:
                     document["resource"]["old"] = old_documents[rid]
                 path = f"{DISPATCH_PACKAGE}.{rule}"

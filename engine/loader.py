@@ -153,7 +153,7 @@ def is_rego_v0(text: str) -> bool:
     return bool(_V0_RULE_HEAD.search(text))
 
 
-def _package_of(text: str, display: str) -> str:
+def package_of_module(text: str, display: str) -> str:
     """The module's package; a missing declaration or a package gavel generates is an error."""
     found = _PACKAGE.search(text)
     if not found:
@@ -220,7 +220,7 @@ def load_policy_set(
         for path in _rego_files(root):
             display = _display_path(path, root, builtin)
             text = path.read_text(encoding="utf-8")
-            package = _package_of(text, display)
+            package = package_of_module(text, display)
             if is_rego_v0(text):
                 v0_modules.add(display)
             if path.name.endswith("_test.rego"):

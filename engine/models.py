@@ -96,6 +96,9 @@ class Resource:
     action: str | None = None
     identities: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
+    # Attribute paths (keys and list indices) whose value is known only after apply (Terraform's
+    # `after_unknown`): absent from `attributes`, which must not read as missing or false.
+    unknown: tuple[tuple[str | int, ...], ...] = ()
 
     def ref(self) -> ResourceRef:
         return ResourceRef(
@@ -118,6 +121,7 @@ class Resource:
             "namespace": self.namespace,
             "action": self.action,
             "source": {"file": self.provenance.source, "line": self.provenance.line},
+            "unknown": [list(path) for path in self.unknown],
         }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from gavel.cli import cli
+from gavel.engine.loader import builtin_library
 
 TRITON = "kubernetes:gke-serving/Deployment/triton-deployment"
 VLLM = "kubernetes:ml-serving/Deployment/vllm-gemma-deployment"
@@ -73,7 +75,10 @@ def test_audit_finds_misplaced_gpu_workloads_and_records_verifiable_evidence(
     assert "gpu_personal_data_in_eea" in by_resource[VLLM]
     assert "ingress_tls" in by_resource["kubernetes:ml-serving/Ingress/tf-serving-ingress"]
     assert "k8s_gpu_approved_placement" in by_resource["kubernetes:gpu-training/Job/quantize"]
-    assert not [rid for rid in by_resource if "/Pod/" in rid or "/ReplicaSet/" in rid]
+    # Controller-owned Pods and ReplicaSets are judged through their owner, not again; only the
+    # bare Pod of pod_priv.yaml is judged as a Pod.
+    assert not [rid for rid in by_resource if "/ReplicaSet/" in rid]
+    assert [rid for rid in by_resource if "/Pod/" in rid] == ["kubernetes:web/Pod/nginx"]
     assert report["evidence"]["log_index"] == 0
 
     shown = json.loads(run("evidence", "show", "0").stdout)["statement"]
@@ -131,14 +136,17 @@ def test_a_waiver_and_fail_on_decide_the_exit_code(kubeconfig: Path, tmp_path: P
         "    owner: ml-platform@example.com\n"
         "    expires: 2099-01-01\n"
     )
-    result = run(
-        "audit", "--cluster", "--kubeconfig", str(kubeconfig), "--waivers", str(waivers), "--no-evidence"
-    )
+    # The library's accelerator placement domain alone, so that the waived finding is the only
+    # one at or above the default --fail-on (the whole library finds privileged DaemonSets too).
+    policies = tmp_path / "policies"
+    for part in ("lib", "data", "accelerator_placement"):
+        shutil.copytree(builtin_library() / part, policies / part)
+    audit = ("audit", "--cluster", "--kubeconfig", str(kubeconfig), "--policies", str(policies))
+    assert run(*audit, "--no-evidence").exit_code == 1
+    result = run(*audit, "--waivers", str(waivers), "--no-evidence")
     assert result.exit_code == 0, result.output
     assert "PASSED" in result.output
-    stricter = run(
-        "audit", "--cluster", "--kubeconfig", str(kubeconfig), "--fail-on", "medium", "--no-evidence"
-    )
+    stricter = run(*audit, "--waivers", str(waivers), "--fail-on", "medium", "--no-evidence")
     assert stricter.exit_code == 1
 
 
@@ -164,7 +172,7 @@ def test_a_missing_kubeconfig_exits_4_naming_it(tmp_path: Path) -> None:
 def test_without_a_source_it_is_a_usage_error() -> None:
     result = run("audit")
     assert result.exit_code == 2
-    assert result.stderr == "gavel: error: nothing to audit: name a source (--cluster)\n"
+    assert result.stderr == "gavel: error: nothing to audit: name a source (--cluster, --aws)\n"
 
 
 def test_help_explains_the_cluster_options() -> None:

@@ -1,0 +1,56 @@
+# METADATA
+# title: Personal datasets declare a retention period within the allowed maximum
+# description: >-
+#   An OpenLineage dataset classified personal or special-category is tagged with how long its
+#   records are kept (an ISO 8601 duration such as P2Y, or a number of days), at most the data
+#   parameter `max_retention_days`: storage limitation needs a limit to enforce.
+# custom:
+#   id: personal_data_retention
+#   version: 1.0.0
+#   severity: medium
+#   controls: [GVL-RET-01]
+#   regulations:
+#     - {framework: GDPR, article: "Art. 5(1)(e)"}
+#   resource_kinds: [openlineage_dataset]
+#   remediation: |
+#     Tag the dataset with its retention period in the producer's tags facet, e.g.
+#       TagsDatasetFacetFields(key="retention", value="P2Y")
+#     and enforce it with a lifecycle rule or an erasure job; longer periods than
+#     max_retention_days need a waiver stating the legal obligation.
+package gavel.data_governance.personal_data_retention
+
+import rego.v1
+
+import data.gavel.lib.classification
+import data.gavel.lib.governance
+
+keys := object.get(governance.params, "retention_keys", ["retention"])
+
+max_days := object.get(governance.params, "max_retention_days", 3650)
+
+deny contains {
+	"msg": sprintf("%s: %s data declares no retention period; tag it %s=<ISO 8601 duration, e.g. P2Y>", [input.resource.id, classification.of(input.resource), keys[0]]),
+	"details": {"field": sprintf("labels.%s", [keys[0]]), "actual": null, "expected": sprintf("a period of at most %d days", [max_days])},
+} if {
+	classification.is_personal(input.resource)
+	not governance.tag(input.resource, keys)
+}
+
+deny contains {
+	"msg": sprintf("%s: retention %q is not a period gavel can read; use an ISO 8601 duration (P30D, P18M, P2Y) or days", [input.resource.id, value]),
+	"details": {"field": sprintf("labels.%s", [keys[0]]), "actual": value, "expected": "PnD, PnW, PnM, PnY or a number of days"},
+} if {
+	classification.is_personal(input.resource)
+	value := governance.tag(input.resource, keys)
+	not governance.retention_days(value)
+}
+
+deny contains {
+	"msg": sprintf("%s: retention %s (%d days) exceeds the %d days allowed for personal data", [input.resource.id, value, days, max_days]),
+	"details": {"field": sprintf("labels.%s", [keys[0]]), "actual": value, "expected": sprintf("at most %d days", [max_days])},
+} if {
+	classification.is_personal(input.resource)
+	value := governance.tag(input.resource, keys)
+	days := governance.retention_days(value)
+	days > max_days
+}
