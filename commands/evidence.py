@@ -15,13 +15,15 @@ from typing import Any
 
 import click
 
-from ..engine.errors import UsageError
+from ..engine.errors import EvidenceIntegrityError, InputError, UsageError
 from ..evidence.canonical import strict_loads
 from ..evidence.dsse import Envelope
 from ..evidence.export import export_bundle
 from ..evidence.keys import load_trusted_keys
 from ..evidence.offline import verify_bundle
-from ..evidence.store import EvidenceStore
+from ..evidence.report_index import backfill, record_kind
+from ..evidence.report_record import file_digest, find_report
+from ..evidence.store import LOG_ID, EvidenceStore
 from ..evidence.verify import VerificationReport
 from .keys import settings_of
 
@@ -129,7 +131,7 @@ def log_command(
             click.echo(json.dumps(list(found), indent=2))
             return
         for item in found:
-            label = item["decision"] or "key-rotation"
+            label = item["decision"] or record_kind(item["predicate_type"])
             click.echo(
                 f"{item['index']:>8}  {item['integrated_time']}  {label:<12}  {', '.join(item['policies'])}"
             )
@@ -213,3 +215,34 @@ def export(
 def verify_bundle_command(bundle: Path, trusted_keys: Path, output_format: str) -> None:
     """Verify an exported bundle offline, trusting only the keys in --trusted-keys."""
     _echo_report(verify_bundle(bundle, load_trusted_keys(trusted_keys)), output_format)
+
+
+@command.command(name="verify-report")
+@click.argument("report", type=click.Path(path_type=Path, dir_okay=False))
+@EVIDENCE_OPTION
+@TRUSTED_KEYS
+@click.pass_context
+def verify_report_command(
+    context: click.Context, report: Path, evidence_url: str | None, trusted_keys: Path | None
+) -> None:
+    """Check that REPORT, a file `gavel report` wrote, is recorded unchanged in a store that verifies."""
+    trusted = load_trusted_keys(trusted_keys or settings_of(context).keys_dir)
+    try:
+        digest = file_digest(report.read_bytes())
+    except OSError as error:
+        raise InputError(f"{report}: cannot read the report: {error.strerror}") from error
+    with _open(context, evidence_url) as store:
+        backfill(store.database, LOG_ID)
+        verified = store.verify(trusted)
+        found = find_report(store, digest, verified.size)
+    if not found:
+        raise EvidenceIntegrityError(
+            f"{report}: sha256:{digest} is not a report recorded in evidence log {verified.origin}",
+            hint="the file was changed after it was recorded, or comes from another store",
+        )
+    for item in found:
+        click.echo(
+            f"{report}: recorded as {item.file_name} at evidence #{item.log_index} ({item.integrated_time}, "
+            f"record {item.record_digest}); the store verified: {verified.size} entries, "
+            f"root {verified.root.hex()}"
+        )

@@ -28,6 +28,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlmodel import SQLModel
 
 from .errors import StoreUnavailableError
+from .report_index import INDEX_TABLES, create_index_tables
 from .tables import APPEND_ONLY_TABLES, SchemaVersion, table_of
 
 SCHEMA_COMPONENT = "evidence"
@@ -144,8 +145,8 @@ def connect(url: str) -> Database:
     return database
 
 
-def _append_only_sqlite(connection: Connection) -> None:
-    for table in APPEND_ONLY_TABLES:
+def _append_only_sqlite(connection: Connection, tables: tuple[str, ...] = APPEND_ONLY_TABLES) -> None:
+    for table in tables:
         for action in ("UPDATE", "DELETE"):
             connection.exec_driver_sql(
                 f"CREATE TRIGGER IF NOT EXISTS {table}_no_{action.lower()} BEFORE {action} ON {table} "
@@ -153,14 +154,14 @@ def _append_only_sqlite(connection: Connection) -> None:
             )
 
 
-def _append_only_postgresql(connection: Connection) -> None:
+def _append_only_postgresql(connection: Connection, tables: tuple[str, ...] = APPEND_ONLY_TABLES) -> None:
     connection.execute(
         text(
             "CREATE OR REPLACE FUNCTION gavel_append_only() RETURNS trigger LANGUAGE plpgsql AS "
             "$$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$"
         )
     )
-    for table in APPEND_ONLY_TABLES:
+    for table in tables:
         connection.exec_driver_sql(
             f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION gavel_append_only()"
@@ -175,7 +176,16 @@ def _version_1(connection: Connection) -> None:
         _append_only_postgresql(connection)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _version_1}
+def _version_2(connection: Connection) -> None:
+    """The report index (evidence/report_index.py), append-only too; `backfill` fills older entries."""
+    create_index_tables(connection)
+    if connection.dialect.name == "sqlite":
+        _append_only_sqlite(connection, INDEX_TABLES)
+    else:
+        _append_only_postgresql(connection, INDEX_TABLES)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _version_1, 2: _version_2}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

@@ -20,6 +20,8 @@ from .canonical import canonical_bytes
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 DECISION_PREDICATE = "https://gavel.dev/attestations/policy-decision/v1"
 ROTATION_PREDICATE = "https://gavel.dev/attestations/key-rotation/v1"
+ATTESTATION_PREDICATE = "https://gavel.dev/attestations/manual-attestation/v1"
+REPORT_PREDICATE = "https://gavel.dev/attestations/audit-report/v1"
 EVALUATOR_ID = "https://gavel.dev/engine"
 CI_VARIABLE = re.compile(
     r"^(CI|GITHUB_(ACTIONS|REPOSITORY|SHA|REF|RUN_ID|RUN_ATTEMPT|WORKFLOW|ACTOR|SERVER_URL|EVENT_NAME)"

@@ -28,6 +28,7 @@ from .errors import RecordingError, StoreUnavailableError, TamperError
 from .keys import Signer, public_pem
 from .merkle import EMPTY_ROOT, Frontier, leaf_hash
 from .records import decision_record, rotation_record
+from .report_index import index_entries
 from .statement import rfc3339_millis
 from .tables import CheckpointRow, EntryCreate, EvidenceEntry, EvidenceLog, MerkleNode, SigningKey, table_of
 from .verify import EntryView, LogVerifier, VerificationReport, leaf_bytes
@@ -188,6 +189,7 @@ class EvidenceStore:
         if not entries:
             return receipts
         connection.execute(_INSERT_ENTRIES, entries)
+        index_entries(connection, entries)
         if nodes:
             connection.execute(_INSERT_NODES, nodes)
         if rotate_to is not None:

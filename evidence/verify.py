@@ -27,7 +27,13 @@ from .dsse import IN_TOTO_PAYLOAD_TYPE, Envelope, verified_key_ids
 from .errors import MalformedRecordError, TamperError
 from .keys import key_id_of
 from .merkle import Frontier, leaf_hash
-from .statement import DECISION_PREDICATE, ROTATION_PREDICATE, STATEMENT_TYPE
+from .statement import (
+    ATTESTATION_PREDICATE,
+    DECISION_PREDICATE,
+    REPORT_PREDICATE,
+    ROTATION_PREDICATE,
+    STATEMENT_TYPE,
+)
 
 LEAF_FORMAT = "gavel-evidence-entry/v1"
 
@@ -166,7 +172,7 @@ class LogVerifier:
             self.report.decisions[str(decision)] += 1
         elif predicate_type == ROTATION_PREDICATE:
             self._rotate(index, envelope, predicate, signed_by)
-        else:
+        elif predicate_type not in (ATTESTATION_PREDICATE, REPORT_PREDICATE):
             raise TamperError(index, f"unknown predicate type {predicate_type!r}")
         for key_id in signed_by:
             self.report.signing_keys[key_id] += 1

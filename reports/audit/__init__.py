@@ -1,0 +1,1 @@
+"""Audit reports over a period of evidence: HTML, Markdown, OSCAL assessment results, PolicyReports, JSON."""
