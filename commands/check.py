@@ -32,6 +32,11 @@ from .recording import record_run
     "--strict", is_flag=True, help="Treat documents of unknown kind as errors instead of skipping them."
 )
 @runtime_options
+@click.option(
+    "--catalog",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Placement catalog: misplaced workloads' findings name the cheapest compliant alternative.",
+)
 def command(
     paths: tuple[Path, ...],
     input_kind: str | None,
@@ -48,6 +53,7 @@ def command(
     strict: bool,
     runtime: str,
     opa_url: str | None,
+    catalog: Path | None,
 ) -> None:
     """Gate Terraform plans, Kubernetes manifests and other state in CI.
 
@@ -71,11 +77,14 @@ def command(
     gate = gate_policy(fail_on, max_risk, environment, policy_set)
     collection = collect_paths(list(paths), input_kind=input_kind, strict=strict, collected_at=now)
     for skipped in collection.skipped:
-        click.echo(f"gavel: skipped {skipped.source}: {skipped.reason}", err=True)
+        click.echo(f"gavel: {skipped}", err=True)
     rego_runtime = build_runtime(runtime, opa_url)
-    decision = evaluate(
-        policy_set, build_estate(collection.resources), rego_runtime, waivers=waiver_list, gate=gate, now=now
-    )
+    estate = build_estate(collection.resources)
+    decision = evaluate(policy_set, estate, rego_runtime, waivers=waiver_list, gate=gate, now=now)
+    if catalog is not None:
+        from .place import with_catalog_alternatives
+
+        decision = with_catalog_alternatives(decision, estate, catalog, policy_set, rego_runtime, waiver_list)
     context = {
         "command": "check",
         "paths": [str(p) for p in paths],

@@ -1,18 +1,24 @@
-"""`gavel policy list|show|test`: browse the library and its regulation mapping, and test it."""
+"""`gavel policy list|show|test|coverage`: browse the library and its regulation mapping, test it,
+and see how far it covers each framework."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..engine.loader import BUILTIN_LIBRARY, Policy, PolicySet
 from ..engine.metadata import FRAMEWORKS
 from ..engine.policy_tests import TestResult
+from .mapping_options import EVIDENCE_OPTION, FRAMEWORKS_OPTION
 from .options import policy_options
 from .pipeline import load_policies
+
+if TYPE_CHECKING:
+    from ..engine.coverage import Attestation
 
 
 @click.group("policy")
@@ -27,28 +33,98 @@ def _articles(policy: Policy) -> str:
 @command.command("list")
 @policy_options
 @click.option("--framework", type=click.Choice(FRAMEWORKS), help="Only policies mapped to this framework.")
+@FRAMEWORKS_OPTION
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def list_policies(
-    policies: tuple[str, ...], data: tuple[Path, ...], framework: str | None, output_format: str
+    policies: tuple[str, ...],
+    data: tuple[Path, ...],
+    framework: str | None,
+    frameworks_dir: Path | None,
+    output_format: str,
 ) -> None:
-    """List policies with severity, regulation articles and the resource kinds they apply to."""
-    selected = [
-        p
-        for p in load_policies(policies, data).policies
-        if framework is None or any(r.framework == framework for r in p.metadata.regulations)
-    ]
+    """List policies with severity, regulation articles and the resource kinds they apply to.
+
+    A policy belongs to a framework when it cites one of its articles or implements a control
+    the framework file maps; JSON adds those mapped requirements to each policy's metadata.
+    """
+    from ..engine.coverage import mapped_regulations
+    from ..engine.frameworks import load_frameworks
+
+    library = load_frameworks(frameworks_dir)
+    listed = []
+    for policy in load_policies(policies, data).policies:
+        mapped = mapped_regulations(library, policy)
+        cited = {*policy.metadata.regulations, *mapped}
+        if framework is None or any(r.framework == framework for r in cited):
+            listed.append((policy, mapped))
     if output_format == "json":
-        click.echo(json.dumps([p.metadata.to_document() for p in selected], indent=2))
+        documents = [
+            p.metadata.to_document()
+            | {"mapped": [{"framework": r.framework, "article": r.article} for r in m]}
+            for p, m in listed
+        ]
+        click.echo(json.dumps(documents, indent=2))
         return
-    width = max((len(p.id) for p in selected), default=10)
+    width = max((len(p.id) for p, _ in listed), default=10)
     click.echo(f"{'POLICY':<{width}}  {'SEVERITY':<8}  REGULATIONS / KINDS")
-    for policy in selected:
+    for policy, _ in listed:
         meta = policy.metadata
         click.echo(f"{policy.id:<{width}}  {meta.severity.value:<8}  {_articles(policy)}")
         click.echo(f"{'':<{width}}  {'':<8}  kinds: {', '.join(meta.resource_kinds)}")
-    click.echo(f"{len(selected)} policies")
+    click.echo(f"{len(listed)} policies")
+
+
+@command.command("coverage")
+@policy_options
+@click.option("--framework", type=click.Choice(FRAMEWORKS), help="Only this framework (default: all).")
+@FRAMEWORKS_OPTION
+@EVIDENCE_OPTION
+@click.option("--no-evidence", is_flag=True, help="Do not read attestations from the evidence store.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.pass_context
+def coverage_command(
+    context: click.Context,
+    policies: tuple[str, ...],
+    data: tuple[Path, ...],
+    framework: str | None,
+    frameworks_dir: Path | None,
+    evidence_url: str | None,
+    no_evidence: bool,
+    output_format: str,
+) -> None:
+    """Per framework: requirements covered, by how many policies, and which need a person's attestation.
+
+    Requirements marked for attestation count as covered while an unexpired `gavel attest`
+    record exists in the evidence store. Mapping problems (dangling, duplicate or deprecated
+    references) are listed too.
+    """
+    from ..engine.coverage import framework_coverage, mapping_problems
+    from ..engine.frameworks import load_frameworks
+    from .coverage_output import render_json, render_text
+
+    library = load_frameworks(frameworks_dir)
+    names = [framework] if framework else sorted(library.frameworks)
+    selected = [library.get(name) for name in names]
+    policy_set = load_policies(policies, data)
+    attestations = [] if no_evidence else _attestations(context, evidence_url)
+    today = datetime.now(UTC).date()
+    reports = [framework_coverage(f, policy_set.policies, attestations, today) for f in selected]
+    problems = mapping_problems(library, policy_set.policies)
+    render = render_json if output_format == "json" else render_text
+    click.echo(render(reports, problems, today), nl=False)
+
+
+def _attestations(context: click.Context, evidence_url: str | None) -> list[Attestation]:
+    from ..evidence.attestations import read_attestations
+    from ..evidence.store import EvidenceStore
+    from .keys import settings_of
+
+    with EvidenceStore.open(evidence_url or settings_of(context).evidence_url) as store:
+        return read_attestations(store)
 
 
 @command.command("show")
@@ -107,7 +183,7 @@ def sample_results(policy_set: PolicySet, policy: Policy) -> list[TestResult]:
         samples = [
             s
             for s in sorted((policy.folder / "samples" / folder).glob("*"))
-            if not s.name.startswith(".") and s.suffix in (".json", ".yaml", ".yml")
+            if not s.name.startswith(".") and (s.is_dir() or s.suffix in (".json", ".yaml", ".yml"))
         ]
         if not samples and not policy.conftest:
             results.append(

@@ -47,6 +47,8 @@ class PolicyMetadata:
     regulations: tuple[Regulation, ...] = ()
     resource_kinds: tuple[str, ...] = ()
     remediation: str = ""
+    deprecated: bool = False
+    replaced_by: tuple[str, ...] = ()
 
     def applies_to(self, kind: str) -> bool:
         return "*" in self.resource_kinds or kind in self.resource_kinds
@@ -62,6 +64,8 @@ class PolicyMetadata:
             "regulations": [{"framework": r.framework, "article": r.article} for r in self.regulations],
             "resource_kinds": list(self.resource_kinds),
             "remediation": self.remediation,
+            "deprecated": self.deprecated,
+            "replaced_by": list(self.replaced_by),
         }
 
 
@@ -130,4 +134,6 @@ def parse_metadata(rego_text: str, path: str) -> PolicyMetadata | None:
         ),
         resource_kinds=tuple(document.get("resource_kinds", ())),
         remediation=(document.get("remediation") or "").strip(),
+        deprecated=bool(document.get("deprecated", False)),
+        replaced_by=tuple(document.get("replaced_by", ())),
     )

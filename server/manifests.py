@@ -43,6 +43,10 @@ KIND_RESOURCES: dict[str, tuple[str, str]] = {
     "Ingress": ("networking.k8s.io", "ingresses"),
     "NetworkPolicy": ("networking.k8s.io", "networkpolicies"),
     "StorageClass": ("storage.k8s.io", "storageclasses"),
+    "Role": ("rbac.authorization.k8s.io", "roles"),
+    "ClusterRole": ("rbac.authorization.k8s.io", "clusterroles"),
+    "RoleBinding": ("rbac.authorization.k8s.io", "rolebindings"),
+    "ClusterRoleBinding": ("rbac.authorization.k8s.io", "clusterrolebindings"),
 }
 
 DEFAULT_ENFORCEMENT = """\

@@ -51,6 +51,9 @@ KNOWN_ANSWERS = [
     ('upper("eu-west")', "EU-WEST"),
     ('concat(",", ["a", "b", "c"])', "a,b,c"),
     ('time.add_date(time.parse_rfc3339_ns("2024-01-15T00:00:00Z"), 1, 1, 1)', 1739664000000000000),
+    ('graph.reachable({"a": ["b"], "b": ["c"]}, {"a"})', ["a", "b"]),
+    ('sort({"b", "a"})', ["a", "b"]),
+    ("time.now_ns() > 1700000000000000000", True),
     ('is_string("eu")', True),
     ("is_string(1)", False),
     ("is_object({})", True),
@@ -65,6 +68,13 @@ KNOWN_ANSWERS = [
     ('trim_prefix("europe-west4", "europe-")', "west4"),
     ('trim_suffix("main.tf", ".tf")', "main"),
     ('trim_space("  eu-west-1 ")', "eu-west-1"),
+    ('trim_left("xxeu-west", "x")', "eu-west"),
+    ("ceil(1.2)", 2),
+    ("floor(1.8)", 1),
+    ("min([3, 1, 2])", 1),
+    ('object.remove({"a": 1, "b": 2}, ["a"])', {"b": 2}),
+    ('regex.find_all_string_submatch_n("a(x*)b", "-ab-axxb-", -1)', [["ab", ""], ["axxb", "xx"]]),
+    ('time.parse_ns("2006-01-02", "2024-01-02")', 1704153600000000000),
     ('trim_right("eu-west-1a", "abc")', "eu-west-1"),
     ('regex.find_n("[0-9]+", "p4d.24xlarge", -1)', ["4", "24"]),
     ('json.marshal({"a": 1})', '{"a":1}'),
@@ -212,6 +222,7 @@ def _library_builtin_calls() -> set[str]:
 
     texts = [p.read_text() for p in builtin_library().rglob("*.rego") if "samples" not in p.parts]
     code = "\n".join(re.sub(r"#.*", "", t) for t in texts)
+    code = re.sub(r'"(?:\\.|[^"\\\n])*"|`[^`]*`', '""', code)  # names inside strings are not calls
     defined = set(re.findall(r"^([a-z_][a-z0-9_]*)\(", code, re.MULTILINE))
     called = set(re.findall(r"(?<![\w.])([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)\(", code))
     return {c for c in called if (c.startswith(BUILTIN_NAMESPACES) or "." not in c) and c not in defined}

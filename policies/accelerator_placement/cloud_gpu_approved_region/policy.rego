@@ -17,7 +17,8 @@
 #   resource_kinds: [google_container_node_pool, google_compute_instance,
 #     google_compute_instance_template, aws_instance, aws_launch_template, aws_eks_node_group,
 #     azurerm_kubernetes_cluster_node_pool, azurerm_linux_virtual_machine,
-#     azurerm_windows_virtual_machine]
+#     azurerm_windows_virtual_machine, AWS::EC2::Instance, AWS::SageMaker::TrainingJob,
+#     AWS::SageMaker::EndpointConfig, compute.googleapis.com/Instance, microsoft.compute/virtualmachines]
 #   remediation: |
 #     Create GPU capacity in an approved region (data/placement.yaml approved_gpu_regions):
 #       resource "google_container_node_pool" "gpu" { location = "europe-west4" }

@@ -18,7 +18,8 @@
 #   resource_kinds: [aws_db_instance, aws_rds_cluster, aws_redshift_cluster, aws_dynamodb_table,
 #     google_sql_database_instance, google_bigquery_dataset, google_spanner_instance,
 #     azurerm_mssql_server, azurerm_postgresql_server, azurerm_postgresql_flexible_server,
-#     azurerm_mysql_flexible_server, azurerm_cosmosdb_account]
+#     azurerm_mysql_flexible_server, azurerm_cosmosdb_account, AWS::RDS::DBInstance, AWS::RDS::DBCluster,
+#     sqladmin.googleapis.com/Instance, bigquery.googleapis.com/Dataset]
 #   remediation: |
 #     Place the database in an EEA region (or one listed as adequate in data/regions.yaml):
 #       resource "google_sql_database_instance" "x" { region = "europe-west4" }
@@ -30,6 +31,7 @@ package gavel.data_residency.personal_data_database_location
 import rego.v1
 
 import data.gavel.lib.classification
+import data.gavel.lib.cloud
 import data.gavel.lib.regions
 import data.gavel.lib.terraform
 
@@ -39,7 +41,9 @@ deny contains violation if {
 	some violation in regions.transfer_violations(terraform.address(input.resource), location, location_field(input.resource))
 }
 
-location_field(resource) := "region" if {
+location_field(resource) := cloud.location_field(resource) if {
+	cloud.inventory(resource)
+} else := "region" if {
 	resource.kind == "google_sql_database_instance"
 } else := "config" if {
 	resource.kind == "google_spanner_instance"

@@ -44,3 +44,10 @@ test_internal_database_anywhere_allowed if {
 test_unknown_location_denied if {
 	count(policy.deny) == 1 with input as {"resource": cloud_sql(null, "personal")}
 }
+
+test_inventory_databases_are_judged_by_their_region if {
+	rds := {"id": "aws:arn:aws:rds:us-east-1:1:db:crm", "kind": "AWS::RDS::DBInstance", "name": "crm", "region": "us-east-1", "labels": {"data-classification": "personal"}, "attributes": {"awsRegion": "us-east-1"}}
+	[d.details.field | some d in policy.deny] == ["awsRegion (the region it was created in)"] with input as {"resource": rds}
+	sql := {"id": "gcp://cloudsql.googleapis.com/projects/p/instances/crm", "kind": "sqladmin.googleapis.com/Instance", "name": "crm", "region": "europe-west4", "classification": "personal", "attributes": {"resource": {"data": {"region": "europe-west4"}}}}
+	count(policy.deny) == 0 with input as {"resource": sql}
+}

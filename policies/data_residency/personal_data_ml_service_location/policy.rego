@@ -18,7 +18,8 @@
 #     aws_sagemaker_domain, aws_sagemaker_feature_group, google_vertex_ai_endpoint,
 #     google_vertex_ai_dataset, google_vertex_ai_featurestore, google_workbench_instance,
 #     google_notebooks_instance, azurerm_machine_learning_workspace,
-#     azurerm_machine_learning_compute_cluster]
+#     azurerm_machine_learning_compute_cluster, AWS::SageMaker::TrainingJob, AWS::SageMaker::Model,
+#     AWS::SageMaker::EndpointConfig, AWS::SageMaker::Endpoint]
 #   remediation: |
 #     Deploy the ML service in an EEA region:
 #       provider "aws" { region = "eu-central-1" }                     # SageMaker
@@ -29,6 +30,7 @@ package gavel.data_residency.personal_data_ml_service_location
 import rego.v1
 
 import data.gavel.lib.classification
+import data.gavel.lib.cloud
 import data.gavel.lib.regions
 import data.gavel.lib.terraform
 
@@ -39,7 +41,9 @@ deny contains violation if {
 	some violation in regions.transfer_violations(terraform.address(input.resource), location, field)
 }
 
-location_field(resource) := "the provider region" if {
+location_field(resource) := cloud.location_field(resource) if {
+	cloud.inventory(resource)
+} else := "the provider region" if {
 	startswith(resource.kind, "aws_")
 } else := "region" if {
 	resource.kind in {"google_vertex_ai_dataset", "google_vertex_ai_featurestore"}

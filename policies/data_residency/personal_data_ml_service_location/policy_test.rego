@@ -35,3 +35,9 @@ test_vertex_dataset_field_is_region if {
 test_non_personal_ignored if {
 	count(policy.deny) == 0 with input as {"resource": notebook("us-west-2", "confidential")}
 }
+
+test_sagemaker_inventory_resources if {
+	job := {"id": "aws:arn:aws:sagemaker:us-east-1:1:training-job/churn", "kind": "AWS::SageMaker::TrainingJob", "name": "churn", "region": "us-east-1", "classification": "personal", "attributes": {"awsRegion": "us-east-1", "configuration": {}}}
+	[d.details.field | some d in policy.deny] == ["awsRegion (the region it was created in)"] with input as {"resource": job}
+	count(policy.deny) == 0 with input as {"resource": object.union(job, {"region": "eu-central-1"})}
+}

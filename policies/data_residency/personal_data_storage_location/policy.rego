@@ -16,7 +16,8 @@
 #     - {framework: GDPR, article: "Art. 46"}
 #     - {framework: NIST-800-53, article: "SA-9(5)"}
 #     - {framework: ISO-27001, article: "A.5.34"}
-#   resource_kinds: [aws_s3_bucket, google_storage_bucket, azurerm_storage_account]
+#   resource_kinds: [aws_s3_bucket, google_storage_bucket, azurerm_storage_account, AWS::S3::Bucket,
+#     storage.googleapis.com/Bucket, microsoft.storage/storageaccounts]
 #   remediation: |
 #     Create the store in an EEA region (or one listed as adequate in data/regions.yaml):
 #       provider "aws" { region = "eu-central-1" }            # aws_s3_bucket
@@ -28,6 +29,7 @@ package gavel.data_residency.personal_data_storage_location
 import rego.v1
 
 import data.gavel.lib.classification
+import data.gavel.lib.cloud
 import data.gavel.lib.regions
 import data.gavel.lib.terraform
 
@@ -37,6 +39,8 @@ deny contains violation if {
 	some violation in regions.transfer_violations(terraform.address(input.resource), location, location_field(input.resource))
 }
 
-location_field(resource) := "location" if {
+location_field(resource) := cloud.location_field(resource) if {
+	cloud.inventory(resource)
+} else := "location" if {
 	resource.kind in {"google_storage_bucket", "azurerm_storage_account"}
 } else := "the provider region"

@@ -61,3 +61,10 @@ test_user_data_can_mark_region_adequate if {
 	table := {"us-east-1": {"country": "US", "eea": false, "adequacy": true}}
 	count(policy.deny) == 0 with input as {"resource": s3("us-east-1", "personal")} with data.gavel.data.regions as table
 }
+
+test_inventory_buckets_are_judged_by_their_region if {
+	item := {"id": "aws:arn:aws:s3:::customers", "kind": "AWS::S3::Bucket", "name": "customers", "region": "us-east-2", "labels": {"data-classification": "personal"}, "attributes": {"awsRegion": "us-east-2", "availabilityZone": "Regional"}}
+	[d.details.field | some d in policy.deny] == ["awsRegion (the region it was created in)"] with input as {"resource": item}
+	gcs := {"id": "gcp://storage.googleapis.com/customers", "kind": "storage.googleapis.com/Bucket", "name": "customers", "region": "eu", "labels": {"data-classification": "personal"}, "attributes": {"resource": {"data": {"location": "EU"}}}}
+	count(policy.deny) == 0 with input as {"resource": gcs}
+}

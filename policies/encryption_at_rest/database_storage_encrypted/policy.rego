@@ -15,7 +15,7 @@
 #     - {framework: NIST-800-53, article: "SC-28(1)"}
 #     - {framework: ISO-27001, article: "A.8.24"}
 #     - {framework: CIS, article: "AWS Foundations 1.5.0 2.3.1"}
-#   resource_kinds: [aws_db_instance, aws_rds_cluster, aws_docdb_cluster, aws_neptune_cluster,
+#   resource_kinds: [aws_db_instance, aws_rds_cluster, AWS::RDS::DBInstance, AWS::RDS::DBCluster, aws_docdb_cluster, aws_neptune_cluster,
 #     aws_redshift_cluster, aws_elasticache_replication_group, aws_opensearch_domain,
 #     aws_elasticsearch_domain, azurerm_mssql_database]
 #   remediation: |
@@ -42,6 +42,8 @@ switch := {
 	"aws_elasticache_replication_group": ["at_rest_encryption_enabled"],
 	"aws_opensearch_domain": ["encrypt_at_rest", "enabled"],
 	"aws_elasticsearch_domain": ["encrypt_at_rest", "enabled"],
+	"AWS::RDS::DBInstance": ["configuration", "storageEncrypted"],
+	"AWS::RDS::DBCluster": ["configuration", "storageEncrypted"],
 }
 
 # Kinds whose provider encrypts unless told otherwise: only an explicit false is a finding.

@@ -19,7 +19,9 @@
 #   resource_kinds: [aws_ebs_volume, aws_db_instance, aws_rds_cluster, aws_redshift_cluster,
 #     aws_dynamodb_table, google_compute_disk, google_storage_bucket, google_bigquery_dataset,
 #     google_sql_database_instance, azurerm_managed_disk, azurerm_storage_account,
-#     azurerm_mssql_server, azurerm_postgresql_flexible_server]
+#     azurerm_mssql_server, azurerm_postgresql_flexible_server, AWS::EC2::Volume, AWS::RDS::DBInstance,
+#     AWS::RDS::DBCluster, storage.googleapis.com/Bucket, sqladmin.googleapis.com/Instance,
+#     bigquery.googleapis.com/Dataset, microsoft.storage/storageaccounts]
 #   remediation: |
 #     Name a customer-managed key on the resource, e.g.:
 #       resource "google_storage_bucket" "x" { encryption { default_kms_key_name = google_kms_crypto_key.k.id } }
@@ -34,6 +36,7 @@ package gavel.encryption_at_rest.personal_data_cmk
 import rego.v1
 
 import data.gavel.lib.classification
+import data.gavel.lib.cloud
 import data.gavel.lib.terraform
 
 cmk_classes := object.get(data, ["gavel", "data", "encryption", "cmk_classifications"], ["personal", "special-category"])
@@ -53,6 +56,14 @@ key_path := {
 	"azurerm_storage_account": ["customer_managed_key", "key_vault_key_id"],
 	"azurerm_mssql_server": ["transparent_data_encryption_key_vault_key_id"],
 	"azurerm_postgresql_flexible_server": ["customer_managed_key", "key_vault_key_id"],
+	# cloud inventories: AWS Config items, Cloud Asset Inventory assets, Resource Graph rows
+	"AWS::EC2::Volume": ["configuration", "kmsKeyId"],
+	"AWS::RDS::DBInstance": ["configuration", "kmsKeyId"],
+	"AWS::RDS::DBCluster": ["configuration", "kmsKeyId"],
+	"storage.googleapis.com/Bucket": ["resource", "data", "encryption", "defaultKmsKeyName"],
+	"sqladmin.googleapis.com/Instance": ["resource", "data", "diskEncryptionConfiguration", "kmsKeyName"],
+	"bigquery.googleapis.com/Dataset": ["resource", "data", "defaultEncryptionConfiguration", "kmsKeyName"],
+	"microsoft.storage/storageaccounts": ["properties", "encryption", "keyvaultproperties", "keyname"],
 }
 
 deny contains {
@@ -64,10 +75,23 @@ deny contains {
 	field := concat(".", path)
 	keys := terraform.leaf_values(input.resource.attributes, path)
 	not names_key(keys)
+	not terraform.unknown(input.resource, path)
 }
 
+warn contains {
+	"msg": sprintf("%s: %s is known only after apply; check that it names a customer-managed key", [terraform.address(input.resource), field]),
+	"details": {"field": field, "actual": "(known after apply)", "expected": "a customer-managed key id"},
+} if {
+	classification.in_classes(input.resource, cmk_classes)
+	path := key_path[input.resource.kind]
+	field := concat(".", path)
+	not names_key(terraform.leaf_values(input.resource.attributes, path))
+	terraform.unknown(input.resource, path)
+}
+
+# A key is named, and when the key itself was collected (an AWS inventory), the customer manages
+# it: an RDS instance encrypted with the AWS-managed aws/rds key still names that key's ARN.
 names_key(keys) if {
 	some key in keys
-	is_string(key)
-	key != ""
+	cloud.customer_managed_key(key)
 }

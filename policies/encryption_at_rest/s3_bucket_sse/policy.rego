@@ -18,7 +18,7 @@
 #     - {framework: NIST-800-53, article: "SC-28(1)"}
 #     - {framework: ISO-27001, article: "A.8.24"}
 #     - {framework: CIS, article: "AWS Foundations 1.5.0 2.1.1"}
-#   resource_kinds: [aws_s3_bucket]
+#   resource_kinds: [aws_s3_bucket, AWS::S3::Bucket]
 #   remediation: |
 #     resource "aws_s3_bucket_server_side_encryption_configuration" "raw" {
 #       bucket = aws_s3_bucket.raw.id

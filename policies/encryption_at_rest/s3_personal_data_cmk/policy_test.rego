@@ -52,3 +52,15 @@ test_separate_configuration_with_cmk_allowed if {
 	config := {"kind": "aws_s3_bucket_server_side_encryption_configuration", "attributes": {"bucket": "customers", "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms", "kms_master_key_id": key}]}]}}
 	count(policy.deny) == 0 with input as {"resource": r} with data.gavel.estate as terraform.estate_document({"c": config})
 }
+
+test_key_known_only_after_apply_warns_instead_of_denying if {
+	r := object.union(bucket([{"sse_algorithm": "aws:kms"}], "personal"), {"unknown": [["server_side_encryption_configuration", 0, "rule", 0, "apply_server_side_encryption_by_default", 0, "kms_master_key_id"]]})
+	count(policy.deny) == 0 with input as {"resource": r}
+	some w in policy.warn with input as {"resource": r}
+	contains(w.msg, "kms_master_key_id is known only after apply")
+}
+
+test_unknown_key_with_sse_s3_still_denied if {
+	r := object.union(bucket([{"sse_algorithm": "AES256"}], "personal"), {"unknown": [["server_side_encryption_configuration", 0, "rule", 0, "apply_server_side_encryption_by_default", 0, "kms_master_key_id"]]})
+	count(policy.deny) == 1 with input as {"resource": r}
+}

@@ -49,3 +49,15 @@ test_launch_template if {
 	lt := {"id": "terraform:aws_launch_template.gpu", "kind": "aws_launch_template", "name": "gpu", "attributes": {"block_device_mappings": [{"ebs": [{"volume_size": 100}]}]}}
 	[d.details.field | some d in policy.deny] == ["block_device_mappings[0].ebs.encrypted"] with input as {"resource": lt}
 }
+
+test_encryption_known_only_after_apply_warns_instead_of_denying if {
+	r := object.union(volume({"size": 40}), {"unknown": [["encrypted"], ["kms_key_id"]]})
+	count(policy.deny) == 0 with input as {"resource": r}
+	[w.msg | some w in policy.warn] == ["aws_ebs_volume.data: encrypted is known only after apply (the account default decides it); set encrypted to true"] with input as {"resource": r}
+}
+
+test_a_known_false_is_denied_even_beside_unknown_values if {
+	r := object.union(volume({"encrypted": false}), {"unknown": [["kms_key_id"]]})
+	count(policy.deny) == 1 with input as {"resource": r}
+	count(policy.warn) == 0 with input as {"resource": r}
+}

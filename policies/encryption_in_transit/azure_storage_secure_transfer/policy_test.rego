@@ -26,3 +26,10 @@ test_old_tls_denied if {
 test_absent_settings_denied if {
 	{d.details.field | some d in policy.deny} == {"https_traffic_only_enabled", "min_tls_version"} with input as {"resource": account({})}
 }
+
+row(properties) := {"id": "azure:/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sto", "kind": "microsoft.storage/storageaccounts", "name": "sto", "attributes": {"properties": properties}}
+
+test_resource_graph_rows if {
+	count(policy.deny) == 0 with input as {"resource": row({"supportsHttpsTrafficOnly": true, "minimumTlsVersion": "TLS1_2"})}
+	{d.details.field | some d in policy.deny} == {"properties.supportsHttpsTrafficOnly", "properties.minimumTlsVersion"} with input as {"resource": row({"supportsHttpsTrafficOnly": false, "minimumTlsVersion": "TLS1_0"})}
+}

@@ -13,7 +13,7 @@
 #     - {framework: GDPR, article: "Art. 32(1)(a)"}
 #     - {framework: NIST-800-53, article: "SC-8(1)"}
 #     - {framework: NIST-800-53, article: "SC-13"}
-#     - {framework: CIS, article: "GCP Foundations 2.0.0 6.7"}
+#     - {framework: CIS, article: "GCP Foundations 2.0.0 6.4"}
 #   resource_kinds: [google_sql_database_instance, azurerm_mssql_server, azurerm_postgresql_server,
 #     azurerm_mysql_server]
 #   remediation: |

@@ -14,7 +14,7 @@
 #     - {framework: NIST-800-53, article: "SC-8(1)"}
 #     - {framework: ISO-27001, article: "A.8.24"}
 #     - {framework: CIS, article: "AWS Foundations 1.5.0 2.1.2"}
-#   resource_kinds: [aws_s3_bucket]
+#   resource_kinds: [aws_s3_bucket, AWS::S3::Bucket]
 #   remediation: |
 #     resource "aws_s3_bucket_policy" "raw" {
 #       bucket = aws_s3_bucket.raw.id

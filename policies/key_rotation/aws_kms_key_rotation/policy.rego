@@ -14,7 +14,7 @@
 #     - {framework: ISO-27001, article: "A.8.24"}
 #     - {framework: GDPR, article: "Art. 32(1)(a)"}
 #     - {framework: CIS, article: "AWS Foundations 1.5.0 3.8"}
-#   resource_kinds: [aws_kms_key]
+#   resource_kinds: [aws_kms_key, AWS::KMS::Key]
 #   remediation: |
 #     resource "aws_kms_key" "data" {
 #       enable_key_rotation     = true
@@ -30,7 +30,37 @@ max_days := object.get(data, ["gavel", "data", "encryption", "max_key_rotation_d
 
 attributes := input.resource.attributes
 
-symmetric if object.get(attributes, "customer_master_key_spec", "SYMMETRIC_DEFAULT") in {"SYMMETRIC_DEFAULT", null}
+symmetric if {
+	input.resource.kind == "aws_kms_key"
+	object.get(attributes, "customer_master_key_spec", "SYMMETRIC_DEFAULT") in {"SYMMETRIC_DEFAULT", null}
+}
+
+# A key as AWS Config records it (an export or `gavel audit --aws`): only enabled, symmetric,
+# customer-managed keys rotate under the customer's control; AWS rotates its own keys yearly.
+config_key if {
+	input.resource.kind == "AWS::KMS::Key"
+	attributes.configuration.keyManager == "CUSTOMER"
+	object.get(attributes.configuration, "keySpec", object.get(attributes.configuration, "customerMasterKeySpec", "SYMMETRIC_DEFAULT")) == "SYMMETRIC_DEFAULT"
+	object.get(attributes.configuration, "keyState", "Enabled") == "Enabled"
+}
+
+deny contains {
+	"msg": sprintf("%s: supplementaryConfiguration.KeyRotationStatus is %v; enable automatic rotation (aws kms enable-key-rotation)", [terraform.address(input.resource), actual]),
+	"details": {"field": "supplementaryConfiguration.KeyRotationStatus", "actual": actual, "expected": true},
+} if {
+	config_key
+	actual := object.get(attributes, ["supplementaryConfiguration", "KeyRotationStatus"], null)
+	not terraform.is_true(actual)
+}
+
+deny contains {
+	"msg": sprintf("%s: the rotation period is %v days; rotate at least every %v days (aws kms enable-key-rotation --rotation-period-in-days)", [terraform.address(input.resource), days, max_days]),
+	"details": {"field": "supplementaryConfiguration.RotationPeriodInDays", "actual": days, "expected": sprintf("<= %v", [max_days])},
+} if {
+	config_key
+	days := terraform.as_number(attributes.supplementaryConfiguration.RotationPeriodInDays)
+	days > max_days
+}
 
 deny contains {
 	"msg": sprintf("%s: enable_key_rotation is %v; set enable_key_rotation to true", [terraform.address(input.resource), actual]),

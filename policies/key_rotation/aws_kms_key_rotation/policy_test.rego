@@ -27,3 +27,22 @@ test_period_over_parameter_denied if {
 test_asymmetric_key_not_judged if {
 	count(policy.deny) == 0 with input as {"resource": key({"customer_master_key_spec": "RSA_2048", "enable_key_rotation": false})}
 }
+
+config_key(manager, rotation) := {"id": "aws:arn:aws:kms:us-east-2:1:key/k", "kind": "AWS::KMS::Key", "name": "k", "attributes": {
+	"configuration": {"keyManager": manager, "keyState": "Enabled", "customerMasterKeySpec": "SYMMETRIC_DEFAULT"},
+	"supplementaryConfiguration": {"KeyRotationStatus": rotation},
+}}
+
+test_config_item_without_rotation_denied if {
+	[d.details.field | some d in policy.deny] == ["supplementaryConfiguration.KeyRotationStatus"] with input as {"resource": config_key("CUSTOMER", false)}
+	count(policy.deny) == 0 with input as {"resource": config_key("CUSTOMER", true)}
+}
+
+test_config_item_aws_managed_keys_not_judged if {
+	count(policy.deny) == 0 with input as {"resource": config_key("AWS", false)}
+}
+
+test_config_item_rotation_period if {
+	key := json.patch(config_key("CUSTOMER", true), [{"op": "add", "path": "/attributes/supplementaryConfiguration/RotationPeriodInDays", "value": 730}])
+	[d.details.field | some d in policy.deny] == ["supplementaryConfiguration.RotationPeriodInDays"] with input as {"resource": key}
+}

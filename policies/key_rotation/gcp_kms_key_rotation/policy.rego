@@ -14,7 +14,7 @@
 #     - {framework: ISO-27001, article: "A.8.24"}
 #     - {framework: GDPR, article: "Art. 32(1)(a)"}
 #     - {framework: CIS, article: "GCP Foundations 2.0.0 1.10"}
-#   resource_kinds: [google_kms_crypto_key]
+#   resource_kinds: [google_kms_crypto_key, cloudkms.googleapis.com/CryptoKey]
 #   remediation: |
 #     resource "google_kms_crypto_key" "data" {
 #       rotation_period = "7776000s"   # 90 days
@@ -23,13 +23,20 @@ package gavel.key_rotation.gcp_kms_key_rotation
 
 import rego.v1
 
+import data.gavel.lib.cloud
 import data.gavel.lib.terraform
 
 max_days := object.get(data, ["gavel", "data", "encryption", "max_key_rotation_days"], 365)
 
 max_seconds := max_days * 86400
 
-attributes := input.resource.attributes
+# A Cloud Asset Inventory CryptoKey carries the API's own names under resource.data.
+attributes := object.union(cloud.settings(input.resource), {"rotation_period": cloud.settings(input.resource).rotationPeriod}) if {
+	cloud.gcp_asset(input.resource)
+	cloud.settings(input.resource).rotationPeriod
+} else := cloud.settings(input.resource) if {
+	cloud.gcp_asset(input.resource)
+} else := input.resource.attributes
 
 symmetric if object.get(attributes, "purpose", "ENCRYPT_DECRYPT") in {"ENCRYPT_DECRYPT", null}
 

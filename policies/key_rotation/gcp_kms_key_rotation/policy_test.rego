@@ -30,3 +30,12 @@ test_malformed_period_denied if {
 test_asymmetric_not_judged if {
 	count(policy.deny) == 0 with input as {"resource": key({"purpose": "ASYMMETRIC_SIGN"})}
 }
+
+asset(data) := {"id": "gcp://cloudkms.googleapis.com/projects/p/locations/eu/keyRings/r/cryptoKeys/k", "kind": "cloudkms.googleapis.com/CryptoKey", "name": "k", "attributes": {"resource": {"data": data}}}
+
+test_inventory_keys_read_rotation_period if {
+	count(policy.deny) == 0 with input as {"resource": asset({"purpose": "ENCRYPT_DECRYPT", "rotationPeriod": "7776000s"})}
+	count(policy.deny) == 1 with input as {"resource": asset({"purpose": "ENCRYPT_DECRYPT", "rotationPeriod": "34560000s"})}
+	count(policy.deny) == 1 with input as {"resource": asset({"purpose": "ENCRYPT_DECRYPT"})}
+	count(policy.deny) == 0 with input as {"resource": asset({"purpose": "ASYMMETRIC_SIGN"})}
+}

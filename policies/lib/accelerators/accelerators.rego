@@ -66,6 +66,22 @@ machine_type_values(attributes) := {t |
 	t := config.machine_type
 } | {t |
 	some t in object.get(attributes, "instance_types", [])
+} | inventory_machine_types(attributes)
+
+# Machine types as cloud inventories record them: an EC2 instance, a SageMaker training job or
+# endpoint config (AWS Config items), a Compute Engine instance (asset), an Azure VM (row).
+inventory_machine_types(attributes) := {t |
+	some path in [
+		["configuration", "instanceType"],
+		["configuration", "ResourceConfig", "InstanceType"],
+		["resource", "data", "machineType"],
+		["properties", "hardwareProfile", "vmSize"],
+	]
+	t := object.get(attributes, path, null)
+	is_string(t)
+} | {t |
+	some variant in object.get(attributes, ["configuration", "ProductionVariants"], [])
+	t := variant.InstanceType
 }
 
 # A Terraform resource that provisions GPUs: guest accelerators or a GPU machine type.

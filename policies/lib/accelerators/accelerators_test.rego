@@ -66,3 +66,12 @@ test_gpu_terraform_resources if {
 	not accelerators.gpu_terraform_resource({"attributes": {"instance_type": "m5.large"}})
 	not accelerators.gpu_terraform_resource({"attributes": {}})
 }
+
+test_inventory_machine_types if {
+	accelerators.gpu_terraform_resource({"attributes": {"configuration": {"instanceType": "p4d.24xlarge"}}})
+	accelerators.gpu_terraform_resource({"attributes": {"configuration": {"ResourceConfig": {"InstanceType": "ml.g5.2xlarge"}}}})
+	accelerators.gpu_terraform_resource({"attributes": {"configuration": {"ProductionVariants": [{"InstanceType": "ml.m5.large"}, {"InstanceType": "ml.g4dn.xlarge"}]}}})
+	accelerators.gpu_terraform_resource({"attributes": {"resource": {"data": {"machineType": "https://www.googleapis.com/compute/v1/projects/p/zones/europe-west4-a/machineTypes/a2-highgpu-1g"}}}})
+	accelerators.gpu_terraform_resource({"attributes": {"properties": {"hardwareProfile": {"vmSize": "Standard_NC24ads_A100_v4"}}}})
+	not accelerators.gpu_terraform_resource({"attributes": {"configuration": {"instanceType": "m5.large"}}})
+}

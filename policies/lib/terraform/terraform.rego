@@ -2,7 +2,8 @@
 #
 # Nested blocks appear in planned values as lists of one object (`versioning: [{...}]`), maps
 # as objects, booleans sometimes as strings (older plans, module outputs). Unknown values
-# (computed after apply) are absent or null. These helpers read all of them the same way.
+# (computed after apply) are absent from the attributes and listed in `input.resource.unknown`:
+# `unknown(resource, path)` tells them apart from values that are really missing.
 package gavel.lib.terraform
 
 import rego.v1
@@ -56,6 +57,17 @@ has_value(attributes, name) if {
 	value != {}
 }
 
+# True when the value at `path` (attribute names through nested blocks, as `leaf_values` takes
+# them) is known only after apply: the plan marks it, or a block holding it, in
+# `resource.unknown` (paths of names and list indices). A policy treats such a value as neither
+# compliant nor violating: it warns that the value must be checked once applied.
+unknown(resource, path) if {
+	some marked in object.get(resource, "unknown", [])
+	names := [segment | some segment in marked; is_string(segment)]
+	count(names) <= count(path)
+	array.slice(path, 0, count(names)) == names
+}
+
 # A number from a number or a numeric string; undefined otherwise.
 as_number(value) := value if is_number(value)
 
@@ -65,8 +77,9 @@ as_number(value) := to_number(value) if {
 }
 
 # Every estate resource of a kind, through the estate's per-kind index (never a full scan).
-estate_resources(kind) := [data.gavel.estate.resources[id] |
-	some id in object.get(data, ["gavel", "estate", "by_kind", kind], [])
+estate_resources(kind) := [resources[id] |
+	resources := data.gavel.estate.resources
+	some id in object.get(data.gavel.estate, ["by_kind", kind], [])
 ]
 
 # The values at the end of a path through nested blocks (["encrypt_at_rest", "enabled"]),
@@ -86,9 +99,25 @@ first(values) := values[0] if {
 	count(values) > 0
 } else := null
 
-# An estate document as gavel builds it (resources by id plus the per-kind index), for tests
-# that mock `data.gavel.estate`.
+# An estate document as gavel builds it (resources by id, the per-kind index and the
+# `configures` edges a bucket setting resource gets from the bucket it names), for tests that
+# mock `data.gavel.estate`. A named bucket not in `resources` is taken to have the id
+# `terraform:aws_s3_bucket.<name>`, as the tests' buckets do.
 estate_document(resources) := {
 	"resources": resources,
 	"by_kind": {kind: [id | some id, member in resources; member.kind == kind] | some r in resources; kind := r.kind},
+	"in": {target: {"configures": [id | some id, setting in resources; configured_bucket(resources, setting) == target]} |
+		some r in resources
+		target := configured_bucket(resources, r)
+	},
+}
+
+configured_bucket(resources, setting) := id if {
+	is_string(setting.attributes.bucket)
+	some id, bucket in resources
+	bucket.kind == "aws_s3_bucket"
+	bucket.attributes.bucket == setting.attributes.bucket
+} else := concat("", ["terraform:aws_s3_bucket.", setting.attributes.bucket]) if {
+	is_string(setting.attributes.bucket)
+	setting.kind != "aws_s3_bucket"
 }

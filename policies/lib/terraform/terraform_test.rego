@@ -73,3 +73,15 @@ test_first if {
 	terraform.first([1, 2]) == 1
 	terraform.first([]) == null
 }
+
+test_unknown_matches_the_path_or_a_block_holding_it if {
+	bucket := {"unknown": [
+		["server_side_encryption_configuration", 0, "rule", 0, "apply_server_side_encryption_by_default", 0, "kms_master_key_id"],
+		["logging"],
+	]}
+	terraform.unknown(bucket, ["server_side_encryption_configuration", "rule", "apply_server_side_encryption_by_default", "kms_master_key_id"])
+	terraform.unknown(bucket, ["logging", "target_bucket"])
+	not terraform.unknown(bucket, ["server_side_encryption_configuration", "rule", "apply_server_side_encryption_by_default", "sse_algorithm"])
+	not terraform.unknown(bucket, ["server_side_encryption_configuration"])
+	not terraform.unknown({}, ["logging"])
+}
