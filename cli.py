@@ -21,11 +21,17 @@ from .engine.errors import GavelError, UsageError
 # command name -> (module in gavel.commands exposing `command`, one-line help for `gavel --help`).
 # The help is kept here so listing commands imports none of them (some pull in SQLAlchemy).
 COMMANDS = {
-    "audit": ("audit", "Evaluate live sources (a Kubernetes cluster) and record evidence."),
+    "attest": ("attest", "Record a person's signed attestation for a requirement no policy can check."),
+    "audit": ("audit", "Evaluate live sources (a Kubernetes cluster, an AWS account) and record evidence."),
+    "bundle": ("bundle", "Build an OPA bundle (.tar.gz with .manifest) of the policy library."),
     "check": ("check", "Gate Terraform plans, Kubernetes manifests and other state in CI."),
+    "estate": ("estate", "Inspect the estate graph: resources of every layer and the edges joining them."),
     "evidence": ("evidence", "Inspect, verify and export the signed evidence log."),
     "keys": ("keys", "Manage the signing keys of the evidence log."),
+    "lineage": ("lineage", "Receive OpenLineage events and keep them for audits."),
+    "place": ("place", "Find the cheapest placement of a workload that the policies pass."),
     "policy": ("policy", "Browse, explain and test policies."),
+    "report": ("report", "Audit report over a period: HTML, Markdown, OSCAL, PolicyReport, JSON."),
     "serve": ("serve", "Serve OPA's Data API over the embedded runtime (a sidecar for OPA clients)."),
     "webhook": ("webhook", "Kubernetes validating admission webhook: serve it, or print its manifests."),
 }
