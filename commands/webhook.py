@@ -74,6 +74,12 @@ def command() -> None:
     help="Credentials for the namespace lookup outside a cluster (in-cluster: the service account).",
 )
 @click.option("--context", "kube_context", help="kubeconfig context for the namespace lookup.")
+@click.option(
+    "--catalog",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Placement catalog (as for `gavel place`): a denial for where a workload runs also names "
+    "the cheapest compliant placement in it.",
+)
 @evidence_options
 @policy_options
 def serve(
@@ -88,6 +94,7 @@ def serve(
     namespace_lookup: str,
     kubeconfig: Path | None,
     kube_context: str | None,
+    catalog: Path | None,
     evidence_url: str | None,
     no_evidence: bool,
     policies: tuple[str, ...],
@@ -110,10 +117,15 @@ def serve(
         namespace_lookup=namespace_lookup,
         kubeconfig=str(kubeconfig) if kubeconfig else None,
         kube_context=kube_context,
+        catalog=str(catalog) if catalog else None,
     )
     load_settings(config)  # a bad enforcement file or policy stops here with exit 3, not in every worker
     namespace_lookup_for(config)  # and credentials that do not load, with exit 4
-    load_policies(policies, data)
+    policy_set = load_policies(policies, data)
+    if catalog is not None:
+        from ..server.alternatives import Alternatives
+
+        Alternatives(policy_set, catalog)  # and a catalog with errors, naming the file
     if config.evidence_url and config.evidence_url.startswith("sqlite:///"):
         Path(config.evidence_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     status = run_workers(

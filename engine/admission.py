@@ -20,7 +20,7 @@ from typing import Any
 
 from .admission_settings import AdmissionSettings, Enforcement, FailureMode
 from .errors import GavelError, InputError, SourceLocation
-from .estate import build_estate
+from .estate import Estate, build_estate
 from .evaluate import PreparedEvaluation
 from .models import Decision, Finding, Outcome, Resource
 
@@ -255,12 +255,14 @@ def review(
     to_resource: ResourceBuilder,
     now: datetime,
     namespace: Mapping[str, Any] | None = None,
+    annotate: Callable[[Decision, Estate], Decision] | None = None,
 ) -> AdmissionVerdict:
     """Judge one admission request; evaluation failures follow `settings.failure_mode`.
 
     `namespace` is the request namespace's Namespace object when the caller looked it up: a
     review carries only the object, yet a namespace label classifies everything in it (DESIGN.md
-    section 3). It informs the judgement and is not judged itself.
+    section 3). It informs the judgement and is not judged itself. `annotate` may rewrite the
+    decision's findings before the answer is written (the webhook names placement alternatives).
     """
     if request.operation == "CONNECT":
         return _passthrough(request, "skip", "CONNECT is not evaluated")
@@ -287,6 +289,8 @@ def review(
             classification = {resource.id: with_namespace.classification[resource.id]}
             estate = dataclasses.replace(estate, classification=classification)
         decision = evaluation.judge(estate, now=now, old_documents=old)
+        if annotate is not None:
+            decision = annotate(decision, estate)
     except InputError as error:
         raise AdmissionError(
             f"{_describe(request)} is not a valid object: {error.message}", request.uid

@@ -46,6 +46,7 @@ from ..engine.models import EvidenceReceipt, Resource
 from ..engine.rego import EmbeddedRuntime
 from ..evidence.tables import EntryCreate
 from .admission_evidence import DecisionRecorder, EvidenceRecorder
+from .alternatives import Alternatives
 from .manifests import KIND_RESOURCES
 from .namespace_lookup import NamespaceLookup
 from .webhook_metrics import WebhookMetrics
@@ -74,6 +75,7 @@ class WebhookConfig:
     namespace_lookup: str = "off"
     kubeconfig: str | None = None
     kube_context: str | None = None
+    catalog: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -171,6 +173,7 @@ class WebhookService:
         policy_set = load_policy_set(list(config.policies), [Path(d) for d in config.data])
         self.evaluators = Evaluators(policy_set, config.evaluation_threads)
         self.namespaces = namespace_lookup_for(config)
+        self.alternatives = Alternatives(policy_set, Path(config.catalog)) if config.catalog else None
         self.metrics = WebhookMetrics()
         if recorder is None and config.evidence_url is not None:
             recorder = EvidenceRecorder(
@@ -210,6 +213,7 @@ class WebhookService:
                 to_resource=kubernetes_resource,
                 now=now,
                 namespace=namespace,
+                annotate=self.alternatives.annotate if self.alternatives is not None else None,
             )
         except AdmissionError:
             raise

@@ -4,6 +4,7 @@ namespaces remembered, refusals raised; and the webhook denying by the namespace
 
 from __future__ import annotations
 
+import json
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import httpx
 import kube_apiserver as apiserver
 import pytest
+import yaml
 
 from gavel.adapters.kubernetes_cluster import connect
 from gavel.engine.errors import InputError
@@ -101,3 +103,23 @@ def test_an_unreachable_api_server_is_answered_by_the_failure_mode(tmp_path: Pat
 
     assert answer["allowed"] is False
     assert "cannot reach the Kubernetes API server" in answer["status"]["message"]
+
+
+def test_a_denial_for_where_a_workload_runs_names_the_cheapest_compliant_placement(tmp_path: Path) -> None:
+    examples = Path(__file__).parents[2] / "examples"
+    job = yaml.safe_load((examples / "ml-platform" / "kubernetes" / "finetune-job.yaml").read_text())
+    job["metadata"]["labels"]["data-classification"] = "personal"  # as its namespace would classify it
+    review = json.loads((REVIEWS / "admission.gpu-job-ml-serving.json").read_bytes())
+    review["request"].update(namespace="ml-training", name=job["metadata"]["name"], object=job)
+    service = WebhookService(WebhookConfig(catalog=str(examples / "placement" / "catalog.yaml")))
+    generate_tls("gavel-webhook", "gavel-system", extra_hosts=["127.0.0.1"]).write(tmp_path / "tls")
+    context = ssl.create_default_context(cafile=str(tmp_path / "tls" / "ca.crt"))
+    with WebhookServer(service, tmp_path / "tls" / "tls.crt", tmp_path / "tls" / "tls.key") as hook:
+        hook.wait_ready()
+        with httpx.Client(base_url=hook.url, verify=context, timeout=60) as client:
+            answer = client.post("/validate", content=json.dumps(review).encode()).json()["response"]
+
+    assert answer["allowed"] is False
+    message = answer["status"]["message"]
+    residency = message[message.index("[gpu_personal_data_in_eea]") :].split("; [")[0]
+    assert "; cheapest compliant alternative: gcp-euw4-g2-l4: gcp europe-west4-c" in residency, message

@@ -1,0 +1,46 @@
+"""Denials that name where the workload could run: the webhook's placement catalog.
+
+With `--catalog`, a review denied for where it runs (a GPU Job pinned outside the EEA) also
+names the cheapest compliant placement in the catalog, judged by the same policies
+(engine/placement_hook.py). Each evaluation thread keeps its own placement judge: a Rego runtime
+must stay on the thread that made it, and the judge memoises the resources it has seen.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..adapters.placement_inputs import read_catalog
+from ..engine.estate import Estate
+from ..engine.loader import PolicySet
+from ..engine.models import Decision, GatePolicy
+from ..engine.placement import PlacementJudge
+from ..engine.placement_hook import about_placement, with_alternatives
+from ..engine.placement_resources import Materialiser
+from ..engine.rego import EmbeddedRuntime
+
+
+class Alternatives:
+    """The catalog, read (and validated) once; `annotate` adds the alternative to placement findings."""
+
+    def __init__(self, policy_set: PolicySet, catalog_path: Path):
+        self.policy_set = policy_set
+        self.accelerators = policy_set.data.get("placement_accelerators", {})
+        self.catalog = read_catalog(catalog_path, policy_set.data.get("regions", {}), self.accelerators)
+        self._local = threading.local()
+
+    def annotate(self, decision: Decision, estate: Estate) -> Decision:
+        judge: PlacementJudge | None = getattr(self._local, "judge", None)
+        if judge is None:
+            now = datetime.now(UTC)
+            gate = GatePolicy(max_risk=0.0)
+            judge = PlacementJudge(
+                self.policy_set, EmbeddedRuntime(), gate=gate, now=now, counts=about_placement
+            )
+            self._local.judge = judge
+            self._local.materialiser = Materialiser(
+                self.accelerators, self.catalog.source, self.catalog.source_digest, now
+            )
+        return with_alternatives(decision, estate, self.catalog, judge, self._local.materialiser)
