@@ -19,7 +19,15 @@ from ..reports.base import ReportContext, get_format
 
 
 def write_atomically(path: Path, content: bytes) -> None:
-    """Write through a temporary file and rename, so a failure never leaves half a report."""
+    """Write through a temporary file and rename, so a failure never leaves half a report.
+
+    A target that exists and is not a regular file (`/dev/stdout`, `/dev/null`, a named pipe)
+    is written in place: renaming over it would replace the device or pipe with a file.
+    """
+    if path.exists() and not path.is_file():
+        with path.open("wb") as stream:
+            stream.write(content)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -4,6 +4,9 @@ outputs and settings precedence."""
 from __future__ import annotations
 
 import json
+import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -95,6 +98,22 @@ def test_output_file_is_written_and_summary_goes_to_stderr(
     assert sarif["version"] == "2.1.0"
     assert "blocking findings" in result.stderr
     assert list(out.parent.iterdir()) == [out], "no temporary files left behind"
+
+
+def test_output_to_a_named_pipe_writes_through_it_instead_of_replacing_it(
+    policies: str, tmp_path: Path, sse_plan: Path
+) -> None:
+    pipe = tmp_path / "report.pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    args = ("check", str(sse_plan), "--policies", policies, "--no-evidence", "--format", "json")
+    result = run(*args, "--output", str(pipe))
+    reader.join(timeout=60)
+    assert result.exit_code == 1
+    assert json.loads(received[0])["summary"]["resources"] > 0
+    assert stat.S_ISFIFO(pipe.stat().st_mode), "the pipe is still a pipe"
 
 
 def test_malformed_json_names_file_line_and_column_and_exits_4(tmp_path: Path, policies: str) -> None:
