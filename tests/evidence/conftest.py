@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-import socket
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,8 +19,6 @@ from gavel.engine.models import (
     Waiver,
 )
 from gavel.evidence.keys import Signer, generate_key
-
-POSTGRES_HOST, POSTGRES_PORT = "127.0.0.1", 5432
 
 
 def make_decision(passed: bool = False, resource_id: str = "aws_s3_bucket.training_data") -> Decision:
@@ -85,34 +80,15 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'state' / 'evidence.db'}"
 
 
-def postgres_reachable() -> bool:
-    try:
-        with socket.create_connection((POSTGRES_HOST, POSTGRES_PORT), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A database `gavel_test_<random>` created for the test and dropped after it."""
-    if not postgres_reachable():
-        if os.environ.get("GAVEL_REQUIRE_POSTGRES") == "1":
-            pytest.fail(
-                f"PostgreSQL at {POSTGRES_HOST}:{POSTGRES_PORT} is unreachable and GAVEL_REQUIRE_POSTGRES=1"
-            )
-        pytest.skip(f"PostgreSQL at {POSTGRES_HOST}:{POSTGRES_PORT} is unreachable")
-    import psycopg
+    # Imported here: tests/evidence/writer.py imports this module in a subprocess that does not
+    # have tests/support on its path.
+    from postgres_database import temporary_database
 
-    name = f"gavel_test_{secrets.token_hex(6)}"
-    admin = f"host={POSTGRES_HOST} port={POSTGRES_PORT} user=postgres dbname=test"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    try:
-        yield f"postgresql://postgres@{POSTGRES_HOST}:{POSTGRES_PORT}/{name}"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with temporary_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
