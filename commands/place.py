@@ -226,7 +226,7 @@ def with_catalog_alternatives(
     placement findings with no risk budget unless `--max-risk` gave one, as `gavel place` does.
     """
     from ..adapters.placement_inputs import read_catalog
-    from ..engine.placement_hook import about_placement, with_alternatives
+    from ..engine.placement_hook import alternative_finder, with_alternatives
 
     regions = policy_set.data.get("regions", {})
     accelerators = policy_set.data.get("placement_accelerators", {})
@@ -234,7 +234,7 @@ def with_catalog_alternatives(
     gate = decision.gate
     if gate.max_risk is None:
         gate = GatePolicy(fail_on=gate.fail_on, max_risk=0.0)
-    now = decision.evaluated_at
-    judge = PlacementJudge(policy_set, runtime, gate=gate, now=now, waivers=waivers, counts=about_placement)
-    materialiser = Materialiser(accelerators, catalog.source, catalog.source_digest, now)
+    judge, materialiser = alternative_finder(
+        policy_set, runtime, catalog, gate=gate, now=decision.evaluated_at, waivers=waivers
+    )
     return with_alternatives(decision, estate, catalog, judge, materialiser)

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from .estate import Estate
-from .models import Decision, Finding, Resource
+from .loader import PolicySet
+from .models import Decision, Finding, GatePolicy, Resource, Waiver
 from .placement import PlacementJudge, place
 from .placement_model import AcceleratorNeed, Catalog, Judged, Workload
 from .placement_report import describe_offer
 from .placement_resources import Materialiser
+from .rego import RegoRuntime
 
 PLACEMENT_FIELDS = ("region", "location", "zone", "nodeselector", "node pool", "nodepool")
 """A finding is about placement when the field it names is one of these (policies' `details.field`)."""
@@ -154,6 +157,21 @@ def workload_of(
         source=resource.provenance.source,
         source_digest=resource.provenance.source_digest,
     )
+
+
+def alternative_finder(
+    policy_set: PolicySet,
+    runtime: RegoRuntime,
+    catalog: Catalog,
+    *,
+    gate: GatePolicy,
+    now: datetime,
+    waivers: Sequence[Waiver] = (),
+) -> tuple[PlacementJudge, Materialiser]:
+    """The judge and materialiser `with_alternatives` needs: alternatives must clear placement findings."""
+    judge = PlacementJudge(policy_set, runtime, gate=gate, now=now, waivers=waivers, counts=about_placement)
+    accelerators = policy_set.data.get("placement_accelerators", {})
+    return judge, Materialiser(accelerators, catalog.source, catalog.source_digest, now)
 
 
 def cheapest_alternative(

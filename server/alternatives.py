@@ -17,7 +17,7 @@ from ..engine.estate import Estate
 from ..engine.loader import PolicySet
 from ..engine.models import Decision, GatePolicy
 from ..engine.placement import PlacementJudge
-from ..engine.placement_hook import about_placement, with_alternatives
+from ..engine.placement_hook import alternative_finder, with_alternatives
 from ..engine.placement_resources import Materialiser
 from ..engine.rego import EmbeddedRuntime
 
@@ -27,20 +27,16 @@ class Alternatives:
 
     def __init__(self, policy_set: PolicySet, catalog_path: Path):
         self.policy_set = policy_set
-        self.accelerators = policy_set.data.get("placement_accelerators", {})
-        self.catalog = read_catalog(catalog_path, policy_set.data.get("regions", {}), self.accelerators)
+        accelerators = policy_set.data.get("placement_accelerators", {})
+        self.catalog = read_catalog(catalog_path, policy_set.data.get("regions", {}), accelerators)
         self._local = threading.local()
 
     def annotate(self, decision: Decision, estate: Estate) -> Decision:
-        judge: PlacementJudge | None = getattr(self._local, "judge", None)
-        if judge is None:
-            now = datetime.now(UTC)
+        finder: tuple[PlacementJudge, Materialiser] | None = getattr(self._local, "finder", None)
+        if finder is None:
             gate = GatePolicy(max_risk=0.0)
-            judge = PlacementJudge(
-                self.policy_set, EmbeddedRuntime(), gate=gate, now=now, counts=about_placement
+            finder = alternative_finder(
+                self.policy_set, EmbeddedRuntime(), self.catalog, gate=gate, now=datetime.now(UTC)
             )
-            self._local.judge = judge
-            self._local.materialiser = Materialiser(
-                self.accelerators, self.catalog.source, self.catalog.source_digest, now
-            )
-        return with_alternatives(decision, estate, self.catalog, judge, self._local.materialiser)
+            self._local.finder = finder
+        return with_alternatives(decision, estate, self.catalog, *finder)
