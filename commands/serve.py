@@ -11,9 +11,16 @@ from pathlib import Path
 import click
 
 from ..engine.errors import UsageError
+from ..engine.loader import PolicySet
 from ..engine.rego import RegoBundle
 from .options import policy_options
 from .pipeline import load_policies
+
+
+def served_bundle(policy_set: PolicySet) -> RegoBundle:
+    """The policies with their data under `data.gavel.data`, where the library reads it (as in
+    `gavel check` and the bundles `gavel bundle build` writes), not at the data root."""
+    return RegoBundle(policy_set.modules, {"gavel": {"data": policy_set.data}}, policy_set.rego_v0_modules)
 
 
 @click.command("serve")
@@ -44,7 +51,7 @@ def command(
     bundle = None
     if policies or data:
         policy_set = load_policies(policies, data)
-        bundle = RegoBundle(policy_set.modules, policy_set.data, policy_set.rego_v0_modules)
+        bundle = served_bundle(policy_set)
     server = OpaCompatServer(host, port, bundle)
     click.echo(f"gavel: serving OPA's REST API over the embedded runtime at {server.url}", err=True)
     server.run()

@@ -10,7 +10,9 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from gavel.commands.pipeline import load_policies
 from gavel.commands.serve import command as serve_command
+from gavel.commands.serve import served_bundle
 from gavel.engine.errors import PolicyError
 from gavel.engine.rego import RegoBundle
 from gavel.server.opa_compat import OpaCompatServer
@@ -223,3 +225,11 @@ def test_serve_requires_the_opa_compatible_flag_and_explains_it() -> None:
     help_text = runner.invoke(serve_command, ["--help"]).output
     assert "OPA's Data API over the embedded runtime" in help_text
     assert "sidecar" in help_text
+
+
+def test_the_served_library_reads_its_data_where_its_policies_look_for_it() -> None:
+    policy_set = load_policies((), ())
+    with OpaCompatServer("127.0.0.1", 0, served_bundle(policy_set)) as server:
+        regions = httpx.get(f"{server.url}/v1/data/gavel/data/regions").json()
+        assert regions == {"result": policy_set.data["regions"]}
+        assert httpx.get(f"{server.url}/v1/data/regions").json() == {}
