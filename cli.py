@@ -22,7 +22,7 @@ from .engine.errors import GavelError, UsageError
 # The help is kept here so listing commands imports none of them (some pull in SQLAlchemy).
 COMMANDS = {
     "attest": ("attest", "Record a person's signed attestation for a requirement no policy can check."),
-    "audit": ("audit", "Evaluate live sources (a Kubernetes cluster, an AWS account) and record evidence."),
+    "audit": ("audit", "Audit live sources and files (cluster, AWS, lineage, MLflow) and record evidence."),
     "bundle": ("bundle", "Build an OPA bundle (.tar.gz with .manifest) of the policy library."),
     "check": ("check", "Gate Terraform plans, Kubernetes manifests and other state in CI."),
     "estate": ("estate", "Inspect the estate graph: resources of every layer and the edges joining them."),

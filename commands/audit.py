@@ -1,110 +1,69 @@
 """`gavel audit`: judge what is already running, not what is about to be deployed, and record it.
 
 Where `gavel check` reads files, an audit reads live sources (a Kubernetes cluster, an AWS
-account; the lineage store is a further entry of the same `sources` list). The rest
-is `check`'s pipeline: the same policies, waivers, gate, report formats and exit codes, and one
-signed evidence record per run whose context names every source and what it could not read.
+account, the lineage store, the MLflow registry) beside files (Terraform state, GX results),
+named by flags or by an audit config file (`audit_config`). The rest is `check`'s pipeline: the
+same policies, waivers, gate, report formats and exit codes, and one signed evidence record per
+run whose context names every source, what it could not read and, for a shard of a sharded
+audit, which units were its own.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Sequence
+import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import click
 
-from ..adapters.base import Adapter, Skipped
-from ..engine.errors import UsageError
-from ..engine.loader import PolicySet
-from ..engine.models import Resource
+from ..engine.errors import InputError, UsageError
+from .audit_config import AuditConfig, AwsSpec, ClusterSpec, SourceSpec, load_audit_config, merge_options
+from .audit_shards import Shard
 from .options import evidence_options, gate_options, policy_options, report_options, runtime_options
 from .output import emit_report
 from .pipeline import build_runtime, gate_policy, load_policies, load_waivers
 from .recording import record_run
 
-
-class AuditSource(Adapter, Protocol):
-    """A live source: an adapter that can also say, for the evidence record, what it covered."""
-
-    def describe(self) -> dict[str, Any]: ...
+# subcommand -> module in gavel.commands exposing `command`, imported only when used.
+SUBCOMMANDS = {"manifests": "audit_manifests"}
+USER_SET = (click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT)
 
 
-def cluster_source(
-    policy_set: PolicySet,
-    kubeconfig: Path | None,
-    context: str | None,
-    namespaces: Sequence[str],
-    chunk_size: int,
-    collected_at: datetime,
-) -> AuditSource:
-    """The cluster, listing the kinds the loaded policies apply to (and Namespaces)."""
-    from ..adapters.kubernetes_cluster import KubernetesCluster, connect, wanted_kinds
+class AuditGroup(click.Group):
+    """`gavel audit [OPTIONS]` runs the audit; `gavel audit manifests` is loaded only when asked for."""
 
-    kinds = wanted_kinds(kind for p in policy_set.policies for kind in p.metadata.resource_kinds)
-    return KubernetesCluster(
-        connection=connect(kubeconfig, context),
-        kinds=kinds,
-        collected_at=collected_at,
-        namespaces=tuple(namespaces),
-        page_size=chunk_size,
-        progress=_progress if sys.stderr.isatty() else None,
-    )
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        import importlib
+
+        if cmd_name not in SUBCOMMANDS:
+            return None
+        module = importlib.import_module(f"{__package__}.{SUBCOMMANDS[cmd_name]}")
+        command: click.Command = module.command
+        return command
 
 
-def aws_source(
-    profile: str | None,
-    regions: Sequence[str],
-    endpoint_url: str | None,
-    retry_mode: str,
-    max_attempts: int,
-    chunk_size: int,
-    collected_at: datetime,
-) -> AuditSource:
-    """The AWS account of the profile (or default credentials) over the named regions."""
-    from importlib.util import find_spec
-
-    from ..adapters.aws import AwsAccount, RetryPolicy, connect
-
-    if find_spec("boto3") is None:
-        raise UsageError("gavel audit --aws needs boto3 (not installed)", hint="pip install 'gavel[aws]'")
-
-    regions = tuple(dict.fromkeys(regions)) or (_default_region(profile),)
-    connection = connect(profile, regions[0], endpoint_url, RetryPolicy(retry_mode, max_attempts))
-    return AwsAccount(
-        connection=connection,
-        regions=regions,
-        collected_at=collected_at,
-        page_size=chunk_size,
-        progress=_progress if sys.stderr.isatty() else None,
-    )
-
-
-def _default_region(profile: str | None) -> str:
-    import boto3  # type: ignore[import-untyped]
-
-    region = boto3.Session(profile_name=profile).region_name
-    if not region:
-        raise UsageError("no AWS region: pass --aws-region (repeatable) or set AWS_REGION")
-    return str(region)
-
-
-def _progress(message: str) -> None:
-    click.echo(f"gavel: {message}", err=True)
-
-
-def collect_sources(sources: Sequence[AuditSource]) -> tuple[tuple[Resource, ...], tuple[Skipped, ...]]:
-    resources: list[Resource] = []
-    skipped: list[Skipped] = []
-    for source in sources:
-        resources.extend(source.collect())
-        skipped.extend(source.skipped)
-    return tuple(resources), tuple(skipped)
-
-
-@click.command()
+@click.group(cls=AuditGroup, invoke_without_command=True)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Audit config (YAML or JSON): sources, policies, waivers, store, gate, output. Flags win over it.",
+)
+@click.option(
+    "--shard",
+    metavar="INDEX/COUNT",
+    envvar="GAVEL_SHARD",
+    help="Judge only this shard's part (0-based INDEX, e.g. $JOB_COMPLETION_INDEX/4); env GAVEL_SHARD.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 4 when any source could not be read (after judging and recording the rest).",
+)
 @click.option("--cluster", is_flag=True, help="Audit the Kubernetes cluster of the kubeconfig context.")
 @click.option(
     "--kubeconfig",
@@ -167,44 +126,33 @@ def collect_sources(sources: Sequence[AuditSource]) -> tuple[tuple[Resource, ...
 @gate_options
 @evidence_options
 @runtime_options
-def command(
-    cluster: bool,
-    kubeconfig: Path | None,
-    kube_context: str | None,
-    namespaces: tuple[str, ...],
-    chunk_size: int,
-    aws: bool,
-    aws_regions: tuple[str, ...],
-    aws_profile: str | None,
-    aws_endpoint_url: str | None,
-    aws_retry_mode: str,
-    aws_max_attempts: int,
-    policies: tuple[str, ...],
-    data: tuple[Path, ...],
-    output_format: str,
-    output: Path | None,
-    fail_on: str,
-    max_risk: float | None,
-    environment: str | None,
-    waivers: Path | None,
-    evidence_url: str | None,
-    no_evidence: bool,
-    runtime: str,
-    opa_url: str | None,
-) -> None:
-    """Evaluate live sources (a Kubernetes cluster, an AWS account) and record evidence.
+@click.pass_context
+def command(ctx: click.Context, /, **params: Any) -> None:
+    """Audit live sources and files (cluster, AWS, lineage, MLflow) and record evidence.
 
     With --cluster, lists every object of the kinds the policies apply to (and all Namespaces,
     whose labels classify the workloads in them) through the Kubernetes API, as the kubeconfig
     context or the pod's service account may. A kind it may not list is reported and the rest
-    is audited; exit 4 only when nothing could be read. Pods and ReplicaSets made by a collected
-    controller are judged through that controller.
+    is audited. Pods and ReplicaSets made by a collected controller are judged through that
+    controller.
 
     With --aws, reads S3 buckets (all regions), KMS keys, EC2 instances, EBS volumes, RDS
     instances and SageMaker training jobs, models, endpoint configs and endpoints in each
     --aws-region, as AWS Config configuration items (the same policies judge Config exports
     given to `gavel check`). A call AWS denies is reported with the IAM action and region it
     needed and the rest is audited; throttled calls are retried by botocore.
+
+    --config FILE names further sources (cluster, aws, lineage store, mlflow, great_expectations,
+    files) and the settings of the run; its sources add to --cluster and --aws. A source that
+    cannot be read is reported and the rest is audited; exit 4 only when nothing could be read,
+    or with --strict when anything could not.
+
+    --shard INDEX/COUNT splits one audit over COUNT pods (a Kubernetes Indexed Job) appending to
+    one PostgreSQL store: cluster namespaces and AWS regions are divided among the shards by a
+    stable hash. Lineage, files, MLflow, GX results and S3 buckets, which cross-layer rules join
+    over, are read whole by every shard and judged by one. A rule that judges one of those by
+    looking at a namespace or region another shard read does not see it there: run unsharded
+    when such a finding must not be missed.
 
     Exits 0 when compliant, 1 when a violation reaches --fail-on or the risk exceeds --max-risk.
 
@@ -214,34 +162,97 @@ def command(
       gavel audit --cluster --context prod-eu --namespace ml-serving --format json
       gavel audit --cluster --kubeconfig ci.kubeconfig --fail-on medium --output audit.sarif --format sarif
       gavel audit --aws --aws-region eu-west-1 --aws-region us-east-1 --format json
+      gavel audit --config audit.yaml --shard 0/4 --evidence postgresql://gavel@db/gavel
     """
-    from ..engine.estate import build_estate
-    from ..engine.evaluate import evaluate
-
-    if not (cluster or aws):
+    if ctx.invoked_subcommand is not None:
+        return
+    config_path, shard = params["config_path"], params["shard"]
+    config = load_audit_config(config_path) if config_path is not None else None
+    from_user = [name for name in params if ctx.get_parameter_source(name) in USER_SET]
+    options = merge_options(params, config, from_user)
+    specs = _flag_sources(options) + list(config.sources if config else ())
+    if not specs:
         raise UsageError("nothing to audit: name a source (--cluster, --aws)")
+    _run(options, specs, config, Shard.parse(shard) if shard else None)
+
+
+def _flag_sources(options: dict[str, Any]) -> list[SourceSpec]:
+    """The sources --cluster and --aws name, described by the flags beside them."""
+    specs: list[SourceSpec] = []
+    if options["cluster"]:
+        specs.append(ClusterSpec(options["kubeconfig"], options["kube_context"], options["namespaces"]))
+    if options["aws"]:
+        specs.append(
+            AwsSpec(
+                options["aws_profile"],
+                options["aws_regions"],
+                options["aws_endpoint_url"],
+                options["aws_retry_mode"],
+                options["aws_max_attempts"],
+            )
+        )
+    return specs
+
+
+def _run(
+    options: dict[str, Any], specs: list[SourceSpec], config: AuditConfig | None, shard: Shard | None
+) -> None:
+    """Collect, judge, report and record; the exit code follows the gate (and --strict)."""
+    from ..engine.estate import build_estate
+    from .audit_collect import collect_units, judge_owned
+    from .audit_progress import AuditProgress
+    from .audit_sources import Planning
+
     now = datetime.now(UTC)
-    policy_set = load_policies(policies, data)
-    waiver_list = load_waivers(waivers)
-    gate = gate_policy(fail_on, max_risk, environment, policy_set)
-    sources: list[AuditSource] = []
-    if cluster:
-        sources.append(cluster_source(policy_set, kubeconfig, kube_context, namespaces, chunk_size, now))
-    if aws:
-        settings = (aws_retry_mode, aws_max_attempts, chunk_size, now)
-        sources.append(aws_source(aws_profile, aws_regions, aws_endpoint_url, *settings))
-    resources, skipped = collect_sources(sources)
-    for entry in skipped:
+    policy_set = load_policies(options["policies"], options["data"])
+    waiver_list = load_waivers(options["waivers"])
+    gate = gate_policy(options["fail_on"], options["max_risk"], options["environment"], policy_set)
+    progress = AuditProgress()
+    planning = Planning(
+        policy_set=policy_set,
+        chunk_size=options["chunk_size"],
+        collected_at=now,
+        sharded=shard is not None,
+        strict=options["strict"],
+        progress=progress.message if progress.enabled else None,
+    )
+    collected = collect_units(specs, planning, shard or Shard(), progress)
+    for entry in dict.fromkeys(collected.skipped):
         click.echo(f"gavel: {entry}", err=True)
-    decision = evaluate(
+    collected.check_anything_read()
+    for line in collected.not_collected():
+        click.echo(f"gavel: not collected: {line}", err=True)
+    estate = build_estate(collected.resources)
+    owned = None if shard is None else collected.judged
+    progress.phase(f"evaluating, against a graph of {len(estate.resources)} resources")
+    decision = judge_owned(
         policy_set,
-        build_estate(resources),
-        build_runtime(runtime, opa_url),
+        estate,
+        build_runtime(options["runtime"], options["opa_url"]),
+        owned,
         waivers=waiver_list,
         gate=gate,
         now=now,
     )
-    context = {"command": "audit", "sources": [source.describe() for source in sources]}
-    receipt = None if no_evidence else record_run(decision, resources, evidence_url, context)
-    emit_report(decision, policy_set, receipt, output_format, output)
+    progress.finish(f"evaluated {len(decision.resources)} resources, {len(decision.findings)} findings")
+    context: dict[str, Any] = {"command": "audit", "sources": collected.sources}
+    if config is not None:
+        context["config"] = os.fspath(config.path)
+    if collected.failures:
+        context["not_collected"] = collected.not_collected()
+    if shard is not None:
+        context["shard"] = {
+            "index": shard.index,
+            "count": shard.count,
+            "units": collected.owned,
+            "shared_units_read": collected.context,
+        }
+    receipt = (
+        None
+        if options["no_evidence"]
+        else record_run(decision, collected.resources, options["evidence_url"], context)
+    )
+    emit_report(decision, policy_set, receipt, options["output_format"], options["output"])
+    if options["strict"] and collected.failures:
+        raise InputError(f"--strict: {len(collected.failures)} source(s) not collected; see above")
     click.get_current_context().exit(0 if decision.passed else 1)

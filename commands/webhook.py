@@ -7,13 +7,13 @@ webhook configuration's `caBundle`.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import click
 
 from ..engine.admission_settings import FailureMode
 from ..engine.errors import UsageError
+from .manifest_output import out_option
 from .options import evidence_options, policy_options
 from .settings import Settings
 
@@ -165,7 +165,14 @@ def serve(
     "--evidence",
     "evidence_url",
     metavar="URL",
-    help="Evidence store URL for the pods (use PostgreSQL with replicas > 1).",
+    help="Evidence store URL for the pods (default: GAVEL_EVIDENCE_URL of --evidence-secret, "
+    "else a SQLite file in each pod, lost with it).",
+)
+@click.option(
+    "--evidence-secret",
+    metavar="NAME",
+    help="Secret holding the signing key every replica shares (and GAVEL_EVIDENCE_URL): "
+    "needed for any store that outlives a pod.",
 )
 @click.option(
     "--cert-manager",
@@ -173,11 +180,7 @@ def serve(
     help="Let cert-manager issue the certificate and inject the CA "
     "instead of embedding generated TLS material.",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Write one file per object plus kustomization.yaml here.",
-)
+@out_option
 @policy_options
 def manifests(
     namespace: str,
@@ -186,20 +189,38 @@ def manifests(
     timeout_seconds: int,
     image: str,
     evidence_url: str | None,
+    evidence_secret: str | None,
     cert_manager: bool,
     out: Path | None,
     policies: tuple[str, ...],
     data: tuple[Path, ...],
 ) -> None:
-    """Print everything to `kubectl apply` (Namespace to ValidatingWebhookConfiguration)."""
-    from ..server.manifests import NAME, ManifestOptions, build_manifests, file_name, kustomization, to_yaml
+    """Print everything to `kubectl apply` (Namespace to ValidatingWebhookConfiguration).
+
+    Evidence: without --evidence-secret each pod keeps its own SQLite store and signing key on an
+    emptyDir, lost with the pod (for trying gavel out). For production, create a Secret with the
+    signing key and a PostgreSQL URL that every replica shares:
+
+    \b
+      kubectl -n gavel-system create secret generic gavel-webhook-evidence \\
+        --from-literal=GAVEL_EVIDENCE_URL=postgresql://gavel:PASSWORD@db.example:5432/evidence \\
+        --from-file=${GAVEL_HOME:-.gavel}/keys/
+      gavel webhook manifests --evidence-secret gavel-webhook-evidence | kubectl apply -f -
+    """
+    from ..server.manifests import NAME, ManifestOptions, build_manifests
     from ..server.tls import generate_tls
     from ..server.webhook import covered_kinds
+    from .manifest_output import emit_manifests
     from .pipeline import load_policies
 
     if not namespace or namespace == "kube-system":
         raise UsageError(
             f"--namespace {namespace!r}: choose a namespace of its own (it is excluded from admission)"
+        )
+    if evidence_url and not evidence_secret:
+        raise UsageError(
+            "--evidence: a store that outlives the pods needs the signing key they share",
+            hint="add --evidence-secret NAME (a Secret made from .gavel/keys/; see --help)",
         )
     options = ManifestOptions(
         namespace=namespace,
@@ -207,17 +228,9 @@ def manifests(
         failure_policy=failure_policy,
         timeout_seconds=timeout_seconds,
         image=image,
+        evidence_url=evidence_url,
+        evidence_secret=evidence_secret,
     )
-    if evidence_url:
-        options = dataclasses.replace(options, evidence_url=evidence_url)
     kinds = covered_kinds(load_policies(policies, data))
     tls = None if cert_manager else generate_tls(NAME, namespace)
-    objects = build_manifests(options, kinds, tls)
-    if out is None:
-        click.echo(to_yaml(objects), nl=False)
-        return
-    out.mkdir(parents=True, exist_ok=True)
-    for index, manifest in enumerate(objects):
-        (out / file_name(index, manifest)).write_text(to_yaml([manifest]), encoding="utf-8")
-    (out / "kustomization.yaml").write_text(to_yaml([kustomization(objects)]), encoding="utf-8")
-    click.echo(f"gavel: wrote {len(objects)} manifests and kustomization.yaml to {out}", err=True)
+    emit_manifests(build_manifests(options, kinds, tls), out)

@@ -23,6 +23,10 @@ WEBHOOK_NAME = "validate.gavel.dev"
 TLS_SECRET = f"{NAME}-tls"
 ENFORCEMENT_CONFIGMAP = f"{NAME}-enforcement"
 CONTAINER_PORT = 8443
+IMAGE = "ghcr.io/gavel-dev/gavel:0.1.0"
+STATE_DIR = "/var/lib/gavel"  # GAVEL_HOME and TMPDIR, on an emptyDir: the root filesystem is read-only
+KEYS_DIR = f"{STATE_DIR}/keys"  # $GAVEL_HOME/keys: where gavel loads its signing key from
+EVIDENCE_URL_KEY = "GAVEL_EVIDENCE_URL"  # the key of the evidence Secret holding the store's URL
 
 # Kubernetes kinds a policy may name -> (API group, resource). Kinds outside this table (Terraform
 # types, cloud resources) are not admitted through the API server and get no webhook rule.
@@ -69,9 +73,10 @@ class ManifestOptions:
     replicas: int = 2
     failure_policy: str = "Fail"
     timeout_seconds: int = 5
-    image: str = "ghcr.io/gavel-dev/gavel:0.1.0"
+    image: str = IMAGE
     workers: int = 2
-    evidence_url: str = "sqlite:////var/lib/gavel/evidence.db"
+    evidence_url: str | None = None  # None: the URL comes from evidence_secret, else the pod's SQLite
+    evidence_secret: str | None = None  # the signing key (and the store's URL) every replica shares
 
     @property
     def deadline_seconds(self) -> float:
@@ -100,38 +105,94 @@ def webhook_rules(kinds: Iterable[str]) -> list[dict[str, Any]]:
     ]
 
 
-def _meta(name: str, namespace: str | None = None, **extra: Any) -> dict[str, Any]:
-    labels = {"app.kubernetes.io/name": NAME, "app.kubernetes.io/part-of": "gavel"}
+def object_metadata(app: str, name: str, namespace: str | None = None, **extra: Any) -> dict[str, Any]:
+    """Metadata labelled as part of gavel, so `kubectl get -l app.kubernetes.io/part-of=gavel` finds it."""
+    labels = {"app.kubernetes.io/name": app, "app.kubernetes.io/part-of": "gavel"}
     metadata: dict[str, Any] = {"name": name, "labels": labels, **extra}
     if namespace is not None:
         metadata["namespace"] = namespace
     return metadata
 
 
-def _rbac(options: ManifestOptions, rules: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Read-only access to the admitted kinds and namespaces, for `gavel audit --cluster` in-cluster."""
-    read = [
-        {"apiGroups": r["apiGroups"], "resources": r["resources"], "verbs": ["get", "list", "watch"]}
-        for r in rules
-    ]
-    read.append({"apiGroups": [""], "resources": ["namespaces"], "verbs": ["get", "list", "watch"]})
-    subject = {"kind": "ServiceAccount", "name": NAME, "namespace": options.namespace}
-    role_ref = {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": f"gavel:{NAME}"}
+def _meta(name: str, namespace: str | None = None, **extra: Any) -> dict[str, Any]:
+    return object_metadata(NAME, name, namespace, **extra)
+
+
+def read_access(
+    app: str, service_account: str, namespace: str, rules: Sequence[dict[str, Any]], verbs: Sequence[str]
+) -> list[dict[str, Any]]:
+    """A ClusterRole reading the resources of `rules` and Namespaces, bound to the service account.
+
+    What `gavel audit --cluster` needs in a cluster: Namespaces always, since their labels classify
+    the workloads in them.
+    """
+    read = [{"apiGroups": r["apiGroups"], "resources": r["resources"], "verbs": list(verbs)} for r in rules]
+    read.append({"apiGroups": [""], "resources": ["namespaces"], "verbs": list(verbs)})
+    role = f"gavel:{service_account}"
+    subject = {"kind": "ServiceAccount", "name": service_account, "namespace": namespace}
+    role_ref = {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role}
     return [
         {
             "apiVersion": "rbac.authorization.k8s.io/v1",
             "kind": "ClusterRole",
-            "metadata": _meta(f"gavel:{NAME}"),
+            "metadata": object_metadata(app, role),
             "rules": read,
         },
         {
             "apiVersion": "rbac.authorization.k8s.io/v1",
             "kind": "ClusterRoleBinding",
-            "metadata": _meta(f"gavel:{NAME}"),
+            "metadata": object_metadata(app, role),
             "roleRef": role_ref,
             "subjects": [subject],
         },
     ]
+
+
+def state_env() -> list[dict[str, Any]]:
+    """gavel's home and temporary files on the writable `state` volume mounted at STATE_DIR."""
+    return [{"name": "GAVEL_HOME", "value": STATE_DIR}, {"name": "TMPDIR", "value": STATE_DIR}]
+
+
+def evidence_env(secret: str | None, url: str | None) -> dict[str, Any]:
+    """GAVEL_EVIDENCE: the given URL, else the Secret's, else a SQLite file in the pod's state.
+
+    Reading the URL from the Secret keeps the store's credentials out of the Deployment.
+    """
+    if url is None and secret is not None:
+        return {
+            "name": "GAVEL_EVIDENCE",
+            "valueFrom": {"secretKeyRef": {"name": secret, "key": EVIDENCE_URL_KEY}},
+        }
+    return {"name": "GAVEL_EVIDENCE", "value": url or f"sqlite:///{STATE_DIR}/evidence.db"}
+
+
+def signing_key_mount() -> dict[str, Any]:
+    return {"name": "signing-key", "mountPath": KEYS_DIR, "readOnly": True}
+
+
+def signing_key_volume(secret: str) -> dict[str, Any]:
+    """The Secret as the keys folder: `active` and `<key id>.key`/`.pub` as `gavel keys` wrote them,
+    readable by the pod's group only. A key made inside a pod would die with it, and a shared log
+    refuses a second key, so every pod writing to one store signs with this one."""
+    return {"name": "signing-key", "secret": {"secretName": secret, "defaultMode": 0o440}}
+
+
+def container_security_context() -> dict[str, Any]:
+    """What the restricted Pod Security Standard asks of a container, plus a read-only root."""
+    return {
+        "allowPrivilegeEscalation": False,
+        "readOnlyRootFilesystem": True,
+        "runAsNonRoot": True,
+        "runAsUser": 65532,
+        "runAsGroup": 65532,
+        "capabilities": {"drop": ["ALL"]},
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+
+
+def pod_security_context() -> dict[str, Any]:
+    """Non-root, RuntimeDefault seccomp, and mounted volumes readable by the container's group."""
+    return {"runAsNonRoot": True, "fsGroup": 65532, "seccompProfile": {"type": "RuntimeDefault"}}
 
 
 def _probe(path: str, period: int) -> dict[str, Any]:
@@ -160,28 +221,17 @@ def _deployment(options: ManifestOptions) -> dict[str, Any]:
         "name": "webhook",
         "image": options.image,
         "args": args,
-        "env": [
-            {"name": "GAVEL_HOME", "value": "/var/lib/gavel"},
-            {"name": "TMPDIR", "value": "/var/lib/gavel"},
-            {"name": "GAVEL_EVIDENCE", "value": options.evidence_url},
-        ],
+        "env": [*state_env(), evidence_env(options.evidence_secret, options.evidence_url)],
         "ports": [{"name": "https", "containerPort": CONTAINER_PORT, "protocol": "TCP"}],
         "readinessProbe": _probe("/readyz", 5),
         "livenessProbe": _probe("/healthz", 10),
         "resources": {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}},
-        "securityContext": {
-            "allowPrivilegeEscalation": False,
-            "readOnlyRootFilesystem": True,
-            "runAsNonRoot": True,
-            "runAsUser": 65532,
-            "runAsGroup": 65532,
-            "capabilities": {"drop": ["ALL"]},
-            "seccompProfile": {"type": "RuntimeDefault"},
-        },
+        "securityContext": container_security_context(),
         "volumeMounts": [
             {"name": "tls", "mountPath": "/etc/gavel/tls", "readOnly": True},
             {"name": "enforcement", "mountPath": "/etc/gavel/enforcement", "readOnly": True},
-            {"name": "state", "mountPath": "/var/lib/gavel"},
+            {"name": "state", "mountPath": STATE_DIR},
+            *([signing_key_mount()] if options.evidence_secret else []),
         ],
     }
     anti_affinity = {
@@ -197,18 +247,15 @@ def _deployment(options: ManifestOptions) -> dict[str, Any]:
     }
     pod_spec = {
         "serviceAccountName": NAME,
-        "automountServiceAccountToken": False,
-        "securityContext": {
-            "runAsNonRoot": True,
-            "fsGroup": 65532,
-            "seccompProfile": {"type": "RuntimeDefault"},
-        },
+        "automountServiceAccountToken": True,  # the namespace lookup reads Namespace labels
+        "securityContext": pod_security_context(),
         "affinity": {"podAntiAffinity": anti_affinity},
         "containers": [container],
         "volumes": [
             {"name": "tls", "secret": {"secretName": TLS_SECRET}},
             {"name": "enforcement", "configMap": {"name": ENFORCEMENT_CONFIGMAP}},
             {"name": "state", "emptyDir": {}},
+            *([signing_key_volume(options.evidence_secret)] if options.evidence_secret else []),
         ],
     }
     return {
@@ -316,7 +363,7 @@ def build_manifests(
             "metadata": _meta(NAME, namespace),
             "automountServiceAccountToken": False,
         },
-        *_rbac(options, rules),
+        *read_access(NAME, NAME, namespace, (), ("get",)),  # Namespaces only: their labels
         {
             "apiVersion": "v1",
             "kind": "ConfigMap",
@@ -344,10 +391,10 @@ def build_manifests(
     ]
 
 
-def file_name(index: int, manifest: dict[str, Any]) -> str:
+def file_name(index: int, manifest: dict[str, Any], suffix: str = "yaml") -> str:
     """`NN-kind-name.yaml`, ordered as applied."""
     name = str(manifest["metadata"]["name"]).replace(":", "-")
-    return f"{index:02d}-{manifest['kind'].lower()}-{name}.yaml"
+    return f"{index:02d}-{manifest['kind'].lower()}-{name}.{suffix}"
 
 
 def to_yaml(manifests: Sequence[dict[str, Any]]) -> str:
@@ -355,9 +402,9 @@ def to_yaml(manifests: Sequence[dict[str, Any]]) -> str:
     return "---\n".join(yaml.safe_dump(m, sort_keys=False, default_flow_style=False) for m in manifests)
 
 
-def kustomization(manifests: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def kustomization(manifests: Sequence[dict[str, Any]], suffix: str = "yaml") -> dict[str, Any]:
     return {
         "apiVersion": "kustomize.config.k8s.io/v1beta1",
         "kind": "Kustomization",
-        "resources": [file_name(index, m) for index, m in enumerate(manifests)],
+        "resources": [file_name(index, m, suffix) for index, m in enumerate(manifests)],
     }

@@ -189,3 +189,54 @@ def test_kube_system_is_refused_as_the_webhook_namespace() -> None:
     result = CliRunner().invoke(command, ["manifests", "--namespace", "kube-system"])
     assert result.exit_code != 0
     assert "choose a namespace of its own" in str(result.exception or result.output)
+
+
+def test_pods_read_namespace_labels_and_nothing_else(generated: list[dict[str, Any]]) -> None:
+    pod = _by_kind(generated)["Deployment"]["spec"]["template"]["spec"]
+    assert pod["automountServiceAccountToken"] is True
+    assert _by_kind(generated)["ClusterRole"]["rules"] == [
+        {"apiGroups": [""], "resources": ["namespaces"], "verbs": ["get"]}
+    ]
+
+
+def test_without_an_evidence_secret_each_pod_keeps_its_own_store(generated: list[dict[str, Any]]) -> None:
+    container = _by_kind(generated)["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+    evidence = next(e for e in container["env"] if e["name"] == "GAVEL_EVIDENCE")
+    assert evidence == {"name": "GAVEL_EVIDENCE", "value": "sqlite:////var/lib/gavel/evidence.db"}
+    assert all(m["name"] != "signing-key" for m in container["volumeMounts"])
+
+
+def test_replicas_share_the_signing_key_and_store_of_the_evidence_secret() -> None:
+    result = CliRunner().invoke(
+        command,
+        [
+            "manifests",
+            "--cert-manager",
+            "--evidence-secret",
+            "pg-evidence",
+            "--policies",
+            str(ADMISSION / "policies"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    manifests = [m for m in yaml.safe_load_all(result.stdout) if m]
+    pod = _by_kind(manifests)["Deployment"]["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    evidence = next(e for e in container["env"] if e["name"] == "GAVEL_EVIDENCE")
+    assert evidence["valueFrom"] == {"secretKeyRef": {"name": "pg-evidence", "key": "GAVEL_EVIDENCE_URL"}}
+    assert {"name": "signing-key", "mountPath": "/var/lib/gavel/keys", "readOnly": True} in container[
+        "volumeMounts"
+    ]
+    assert {"name": "signing-key", "secret": {"secretName": "pg-evidence", "defaultMode": 0o440}} in pod[
+        "volumes"
+    ]
+    assert "postgresql://" not in result.stdout
+    for manifest in manifests:
+        if manifest["kind"] not in CERT_MANAGER_KINDS:
+            kubernetes_validate.validate(manifest, KUBERNETES_VERSION, strict=True)
+
+
+def test_a_store_outliving_the_pods_without_a_shared_key_is_refused() -> None:
+    result = CliRunner().invoke(command, ["manifests", "--evidence", "postgresql://db.example/evidence"])
+    assert result.exit_code != 0
+    assert "needs the signing key they share" in str(result.exception or result.output)
