@@ -114,7 +114,13 @@ def load_or_create_signer(keys_dir: Path) -> tuple[Signer, str | None]:
     """The active signer, generating one on first use; the notice is a line to show the user, or None."""
     if (keys_dir / ACTIVE_FILE).exists():
         return load_signer(keys_dir), None
-    signer = generate_key(keys_dir)
+    try:
+        signer = generate_key(keys_dir)
+    except OSError as error:
+        raise KeyFileError(
+            f"{keys_dir}: no active signing key and none can be created there: {error.strerror}",
+            hint="mount the keys folder (e.g. the evidence Secret) or run `gavel keys generate`",
+        ) from error
     return signer, f"generated signing key {signer.key_id} in {keys_dir}"
 
 

@@ -13,7 +13,8 @@ from click.testing import CliRunner, Result
 from gavel.commands.evidence import command as evidence
 from gavel.commands.keys import command as keys
 from gavel.engine.errors import GavelError
-from gavel.evidence.keys import load_signer
+from gavel.evidence.errors import KeyFileError
+from gavel.evidence.keys import load_or_create_signer, load_signer
 from gavel.evidence.store import EvidenceStore
 
 from .conftest import SUBJECTS, make_decision
@@ -121,3 +122,12 @@ def test_bad_inputs_give_one_line_and_distinct_exit_codes(home: Path, tmp_path: 
     assert str(wrong_keys) in key_error.one_line()
     assert all("\n" not in e.one_line() for e in (bundle_error, key_error, store_error))
     assert "verified 1 entries" in run(evidence, "verify").output
+
+
+def test_a_keys_folder_where_no_key_can_be_made_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the keys folder should be\n")
+    with pytest.raises(
+        KeyFileError, match=r"not-a-folder/keys: no active signing key and none can be created"
+    ):
+        load_or_create_signer(blocker / "keys")
