@@ -24,6 +24,7 @@ from ..evidence.offline import verify_bundle
 from ..evidence.report_index import backfill, record_kind
 from ..evidence.report_record import file_digest, find_report
 from ..evidence.store import LOG_ID, EvidenceStore
+from ..evidence.store_verify import verify_store
 from ..evidence.verify import VerificationReport
 from .keys import settings_of
 
@@ -179,14 +180,27 @@ REPORT_FORMAT = click.option("--format", "output_format", type=click.Choice(["te
 @EVIDENCE_OPTION
 @TRUSTED_KEYS
 @REPORT_FORMAT
+@click.option(
+    "--incremental",
+    is_flag=True,
+    help="Re-hash what this machine verified before ($GAVEL_HOME/verified); check only new entries in full.",
+)
 @click.pass_context
 def verify(
-    context: click.Context, evidence_url: str | None, trusted_keys: Path | None, output_format: str
+    context: click.Context,
+    evidence_url: str | None,
+    trusted_keys: Path | None,
+    output_format: str,
+    incremental: bool,
 ) -> None:
     """Verify the whole store: signatures, Merkle nodes, checkpoints and their consistency."""
-    trusted = load_trusted_keys(trusted_keys or settings_of(context).keys_dir)
+    settings = settings_of(context)
+    trusted = load_trusted_keys(trusted_keys or settings.keys_dir)
     with _open(context, evidence_url) as store:
-        _echo_report(store.verify(trusted), output_format)
+        verified = verify_store(store, trusted, state_dir=settings.home / "verified", full=not incremental)
+    _echo_report(verified.report, output_format)
+    if output_format == "text":
+        click.echo(verified.scope)
 
 
 @command.command()
@@ -233,7 +247,7 @@ def verify_report_command(
         raise InputError(f"{report}: cannot read the report: {error.strerror}") from error
     with _open(context, evidence_url) as store:
         backfill(store.database, LOG_ID)
-        verified = store.verify(trusted)
+        verified = verify_store(store, trusted, state_dir=settings_of(context).home / "verified").report
         found = find_report(store, digest, verified.size)
     if not found:
         raise EvidenceIntegrityError(

@@ -8,9 +8,12 @@ verification still gets its report (saying so, in red in HTML) and the command e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,12 +21,18 @@ from .. import __version__
 from ..engine.errors import EvidenceIntegrityError, UsageError
 from ..engine.loader import PolicySet
 from ..engine.metadata import FRAMEWORKS
+from ..engine.posture import StoreIntegrity
 from ..reports.audit.base import AUDIT_FORMATS, get_audit_format
 from .evidence import TRUSTED_KEYS, _moment
 from .keys import settings_of
 from .options import evidence_options, policy_options
 from .output import write_atomically
 from .pipeline import load_policies
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from ..evidence.store import EvidenceStore
 
 
 def period_bound(value: str | None, option: str, *, end: bool) -> datetime | None:
@@ -37,6 +46,24 @@ def period_bound(value: str | None, option: str, *, end: bool) -> datetime | Non
             timedelta(days=1) if end else timedelta()
         )
     return _moment(value, option)
+
+
+def verified_integrity(
+    store: EvidenceStore, trusted: Mapping[str, Ed25519PublicKey], state_dir: Path, full: bool, size: int
+) -> StoreIntegrity:
+    """Verify the first `size` entries (the ones the report aggregates); a failure is a result to
+    report in red, not an exception."""
+    from ..evidence.audit_summary import checkpoint_at
+    from ..evidence.store_verify import verify_store
+
+    try:
+        verified = verify_store(store, trusted, state_dir=state_dir, full=full, size=size)
+    except EvidenceIntegrityError as error:
+        return StoreIntegrity(store.origin, False, size, 0, error.one_line(), checkpoint_at(store, size))
+    report = verified.report
+    return StoreIntegrity(
+        store.origin, True, report.size, report.checkpoints, None, checkpoint_at(store, size), verified.scope
+    )
 
 
 def resolve_frameworks(requested: Sequence[str], policy_set: PolicySet) -> tuple[list[str], bool]:
@@ -98,6 +125,11 @@ def resolve_frameworks(requested: Sequence[str], policy_set: PolicySet) -> tuple
 @click.option(
     "--top", type=click.IntRange(min=1), default=10, show_default=True, help="Rows in the top-N tables."
 )
+@click.option(
+    "--full-verify",
+    is_flag=True,
+    help="Check every signature again, not only entries added since this machine last verified the store.",
+)
 @policy_options
 @evidence_options
 @TRUSTED_KEYS
@@ -110,6 +142,7 @@ def command(
     formats: tuple[str, ...],
     out: Path,
     top: int,
+    full_verify: bool,
     policies: tuple[str, ...],
     data: tuple[Path, ...],
     evidence_url: str | None,
@@ -119,11 +152,13 @@ def command(
     """Audit report over a period: HTML, Markdown, OSCAL, PolicyReport, JSON.
 
     Posture per framework and requirement over time, top failures, waivers, manual attestations,
-    recent admission denials and the evidence it rests on. The store is verified first against
-    the trusted keys; recorded results are mapped to frameworks through the policy library's
-    metadata (--policies, default the built-in library); one file per --format is written into
-    --out, and the files' digests are then recorded as evidence (unless --no-evidence). Exits 5
-    when the store fails verification.
+    recent admission denials and the evidence it rests on. The store is verified against the
+    trusted keys while the report is aggregated: entries this machine verified before (state kept
+    in $GAVEL_HOME/verified) are re-hashed and compared, new ones are checked in full, and
+    --full-verify checks everything again. Recorded results are mapped to frameworks through the
+    policy library's metadata (--policies, default the built-in library); one file per --format
+    is written into --out, and the files' digests are then recorded as evidence (unless
+    --no-evidence). Exits 5 when the store fails verification.
 
     \b
     Examples:
@@ -131,7 +166,7 @@ def command(
       gavel report --since 2026-01-01 --until 2026-03-31 --framework GDPR --format md --format oscal
       gavel report --evidence postgresql://gavel@db/evidence --format policyreport --out .
     """
-    from ..evidence.audit_summary import Limits, integrity_of, summarise
+    from ..evidence.audit_summary import Limits, summarise
     from ..evidence.keys import load_or_create_signer, load_trusted_keys
     from ..evidence.queries import Scope
     from ..evidence.report_index import backfill
@@ -148,19 +183,24 @@ def command(
     now = datetime.now(UTC)
     with EvidenceStore.open(evidence_url or settings.evidence_url) as store:
         backfill(store.database, LOG_ID)
-        integrity = integrity_of(store, trusted)
-        scope = Scope(
-            [p.metadata for p in policy_set.policies], names, start, end, integrity.entries, narrowed
-        )
-        summary = summarise(
-            store,
-            scope,
-            integrity=integrity,
-            generated_at=now,
-            tool_version=__version__,
-            policy_set_digest=policy_set.digest(),
-            limits=Limits(top=top),
-        )
+        with store.snapshot() as connection:
+            size = int(store.state(connection).tree_size)
+        scope = Scope([p.metadata for p in policy_set.policies], names, start, end, size, narrowed)
+        with ThreadPoolExecutor(1) as background:
+            verifying = background.submit(
+                verified_integrity, store, trusted, settings.home / "verified", full_verify, size
+            )
+            summary = summarise(
+                store,
+                scope,
+                integrity=StoreIntegrity(store.origin, False, size, 0, "not verified yet", None),
+                generated_at=now,
+                tool_version=__version__,
+                policy_set_digest=policy_set.digest(),
+                limits=Limits(top=top),
+            )
+            integrity = verifying.result()
+        summary = replace(summary, integrity=integrity)
         files = {}
         for name in dict.fromkeys(formats):
             report = get_audit_format(name)

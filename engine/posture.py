@@ -172,6 +172,7 @@ class StoreIntegrity:
     checkpoints: int
     problem: str | None
     checkpoint: Checkpoint | None
+    scope: str = ""  # what exactly was verified, in words (full, or incremental since a saved state)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,15 @@ def nodes_of(leaf_hashes: Sequence[bytes]) -> NodeGetter:
     return node
 
 
+def fold(hashes: Sequence[bytes]) -> bytes:
+    """Join frontier hashes right to left into a root; folding a suffix first gives the same result,
+    which is how a range's contribution to a checkpoint root is computed without the hashes before it."""
+    current = hashes[-1]
+    for left in reversed(hashes[:-1]):
+        current = node_hash(left, current)
+    return current
+
+
 @dataclass
 class Frontier:
     """The roots of the perfect subtrees of a tree of `size` leaves, largest (leftmost) first."""
@@ -57,26 +66,34 @@ class Frontier:
     size: int = 0
     hashes: list[bytes] = field(default_factory=list)
 
-    def append(self, leaf: bytes) -> list[tuple[int, int, bytes]]:
-        """Add a leaf hash; returns the perfect subtrees it completed as (level, index, hash), level >= 1."""
+    def append(self, leaf: bytes, level: int = 0) -> list[tuple[int, int, bytes]]:
+        """Add a leaf hash, or the root of a perfect subtree of `2**level` leaves starting at `size`.
+
+        Returns the perfect subtrees it completed as (level, index, hash) above `level`. A subtree
+        can only be added where it is aligned (`size` a multiple of its width): that is how the
+        roots of ranges hashed in parallel are joined into one tree.
+        """
+        width = 1 << level
+        if self.size % width:
+            raise ValueError(f"a subtree of {width} leaves cannot start at leaf {self.size}")
         completed: list[tuple[int, int, bytes]] = []
-        index, current, level, remaining = self.size, leaf, 0, self.size
+        start, current, remaining = self.size, leaf, self.size >> level
         while remaining & 1:
             current = node_hash(self.hashes.pop(), current)
             level += 1
-            completed.append((level, index >> level, current))
+            completed.append((level, start >> level, current))
             remaining >>= 1
         self.hashes.append(current)
-        self.size += 1
+        self.size += width
         return completed
 
+    def subtrees(self) -> list[tuple[int, bytes]]:
+        """The frontier as (level, hash), largest first: what `append` takes to rebuild it elsewhere."""
+        levels = [bit for bit in range(self.size.bit_length() - 1, -1, -1) if self.size >> bit & 1]
+        return list(zip(levels, self.hashes, strict=True))
+
     def root(self) -> bytes:
-        if not self.hashes:
-            return EMPTY_ROOT
-        current = self.hashes[-1]
-        for left in reversed(self.hashes[:-1]):
-            current = node_hash(left, current)
-        return current
+        return fold(self.hashes) if self.hashes else EMPTY_ROOT
 
     def pack(self) -> bytes:
         return b"".join(self.hashes)

@@ -137,6 +137,12 @@ COLUMNS = {
     if model is not BundlePolicy
 }
 LOG = table_of(EvidenceLog)
+# How many leading columns of each per-entry index table form its primary key (log_id, idx, ...).
+KEY_WIDTH = {
+    name: len(table_of(model).primary_key.columns)
+    for model in INDEX_MODELS
+    if (name := str(model.__tablename__)) in COLUMNS
+}
 
 
 def create_index_tables(connection: Connection) -> None:
@@ -173,15 +179,23 @@ def _payload(envelope: bytes) -> bytes:
     return Envelope.from_bytes(envelope).payload
 
 
-class _Rows:
-    """The rows of one batch of entries, table by table, as tuples in the order the models declare fields."""
+class IndexRows:
+    """The rows of one batch of entries, table by table, as tuples in the order the models declare fields.
+
+    Verification derives them again from each verified statement and compares them with the stored
+    rows, so an index row edited after the append is caught.
+    """
 
     def __init__(self) -> None:
         self.tables: dict[str, list[tuple[Any, ...]]] = {name: [] for name in COLUMNS}
         self.bundles: dict[str, list[str]] = {}
 
     def add(self, log_id: int, index: int, integrated_time: str, envelope: bytes) -> None:
-        statement = json.loads(_payload(envelope))
+        self.add_statement(log_id, index, integrated_time, json.loads(_payload(envelope)))
+
+    def add_statement(
+        self, log_id: int, index: int, integrated_time: str, statement: Mapping[str, Any]
+    ) -> None:
         predicate = statement.get("predicate") or {}
         kind = record_kind(str(statement.get("predicateType", "")))
         evaluated_at = str(predicate.get("timeEvaluated") or predicate.get("timeAttested") or integrated_time)
@@ -251,7 +265,7 @@ class _Rows:
 
 def index_entries(connection: Connection, entries: Sequence[Mapping[str, Any]]) -> None:
     """Index entries being appended (mappings with log_id, idx, integrated_time and envelope bytes)."""
-    rows = _Rows()
+    rows = IndexRows()
     try:
         for entry in entries:
             rows.add(entry["log_id"], entry["idx"], entry["integrated_time"], bytes(entry["envelope"]))
@@ -260,7 +274,7 @@ def index_entries(connection: Connection, entries: Sequence[Mapping[str, Any]]) 
     _write(connection, rows)
 
 
-def _write(connection: Connection, rows: _Rows) -> None:
+def _write(connection: Connection, rows: IndexRows) -> None:
     """Plain DB-API executemany: per-row SQLAlchemy parameter handling would cost more than the insert."""
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     for table, values in rows.tables.items():

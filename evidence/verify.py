@@ -90,6 +90,88 @@ class VerificationReport:
         }
 
 
+@dataclass(frozen=True)
+class Rotation:
+    """A key hand-over whose incoming key is proven: it parses, matches its id and signed the record."""
+
+    old_key_id: str
+    new_key_id: str
+    new_key: Ed25519PublicKey
+
+
+@dataclass(frozen=True)
+class SignedRecord:
+    """What one envelope proves on its own, before any check that needs the entries around it."""
+
+    signed_by: frozenset[str]
+    statement: dict[str, Any]
+    predicate_type: str
+    record_id: str
+    decision: str | None
+    rotation: Rotation | None
+
+
+def read_record(
+    index: int, envelope_bytes: bytes, keys: Mapping[str, Ed25519PublicKey], origin: str
+) -> SignedRecord:
+    """Verify one envelope against `keys` (before parsing its payload) and check its statement.
+
+    The checks that need no other entry live here so that worker processes can run them over a
+    range of the log while the caller keeps the sequential ones (order, duplicates, key validity
+    by index). Raises `TamperError` naming `index`.
+    """
+    try:
+        envelope = Envelope.from_bytes(envelope_bytes)
+        if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE:
+            raise TamperError(index, f"unsupported payload type {envelope.payload_type!r}")
+        signed_by = frozenset(verified_key_ids(envelope, keys))
+        if not signed_by:
+            raise TamperError(index, "envelope signature does not verify with any key trusted at this index")
+        statement = strict_loads(envelope.payload)
+    except MalformedRecordError as error:
+        raise TamperError(index, error.message) from error
+    predicate = statement.get("predicate") if isinstance(statement, dict) else None
+    if (
+        not isinstance(statement, dict)
+        or statement.get("_type") != STATEMENT_TYPE
+        or not isinstance(predicate, dict)
+    ):
+        raise TamperError(index, "payload is not an in-toto Statement v1 with a predicate")
+    if predicate.get("evidenceLog") != origin:
+        raise TamperError(index, f"record belongs to log {predicate.get('evidenceLog')!r}, not {origin!r}")
+    record_id = predicate.get("recordId")
+    if not isinstance(record_id, str):
+        raise TamperError(index, f"record id {record_id!r} is missing or repeats an earlier record")
+    predicate_type = statement.get("predicateType")
+    rotation = None
+    if predicate_type == ROTATION_PREDICATE:
+        rotation = _rotation(index, envelope, predicate)
+    elif predicate_type not in (DECISION_PREDICATE, ATTESTATION_PREDICATE, REPORT_PREDICATE):
+        raise TamperError(index, f"unknown predicate type {predicate_type!r}")
+    decision = predicate.get("decision") if predicate_type == DECISION_PREDICATE else None
+    return SignedRecord(
+        signed_by,
+        statement,
+        str(predicate_type),
+        record_id,
+        None if decision is None else str(decision),
+        rotation,
+    )
+
+
+def _rotation(index: int, envelope: Envelope, predicate: Mapping[str, Any]) -> Rotation:
+    old_key_id, new_key_id = predicate.get("oldKeyId"), predicate.get("newKeyId")
+    try:
+        new_key = serialization.load_pem_public_key(str(predicate.get("newPublicKey")).encode())
+    except ValueError as error:
+        raise TamperError(index, "key rotation carries an unreadable public key") from error
+    if not isinstance(new_key, Ed25519PublicKey) or key_id_of(new_key) != new_key_id:
+        raise TamperError(index, "key rotation's public key does not match its key id")
+    if not verified_key_ids(envelope, {new_key_id: new_key}):
+        raise TamperError(index, "key rotation is not signed by the incoming key")
+    return Rotation(str(old_key_id), new_key_id, new_key)
+
+
 class LogVerifier:
     """Feed entries in order with `add`, then `finish`; checkpoints are checked as their size is reached."""
 
@@ -144,55 +226,31 @@ class LogVerifier:
     def _check_record(self, index: int, entry: EntryView) -> None:
         if hashlib.sha256(entry.envelope).digest() in self.seen_envelopes:
             raise TamperError(index, "envelope is a duplicate of an earlier entry")
-        envelope = Envelope.from_bytes(entry.envelope)
-        if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE:
-            raise TamperError(index, f"unsupported payload type {envelope.payload_type!r}")
-        signed_by = verified_key_ids(envelope, self.ring.valid_at(index))
-        if not signed_by:
-            raise TamperError(index, "envelope signature does not verify with any key trusted at this index")
-        statement = strict_loads(envelope.payload)
-        predicate = statement.get("predicate") if isinstance(statement, dict) else None
-        if statement.get("_type") != STATEMENT_TYPE or not isinstance(predicate, dict):
-            raise TamperError(index, "payload is not an in-toto Statement v1 with a predicate")
-        if predicate.get("evidenceLog") != self.origin:
+        record = read_record(index, entry.envelope, self.ring.valid_at(index), self.origin)
+        if record.record_id in self.seen_records:
             raise TamperError(
-                index, f"record belongs to log {predicate.get('evidenceLog')!r}, not {self.origin!r}"
+                index, f"record id {record.record_id!r} is missing or repeats an earlier record"
             )
-        record_id = predicate.get("recordId")
-        if not isinstance(record_id, str) or record_id in self.seen_records:
-            raise TamperError(index, f"record id {record_id!r} is missing or repeats an earlier record")
-        self.seen_records.add(record_id)
-        predicate_type = statement.get("predicateType")
-        if predicate_type == DECISION_PREDICATE:
-            decision = predicate.get("decision")
-            if entry.decision is not None and entry.decision != decision:
+        self.seen_records.add(record.record_id)
+        if record.predicate_type == DECISION_PREDICATE:
+            if entry.decision is not None and entry.decision != record.decision:
                 raise TamperError(
-                    index, f"stored decision column {entry.decision!r} differs from signed {decision!r}"
+                    index,
+                    f"stored decision column {entry.decision!r} differs from signed {record.decision!r}",
                 )
-            self.report.decisions[str(decision)] += 1
-        elif predicate_type == ROTATION_PREDICATE:
-            self._rotate(index, envelope, predicate, signed_by)
-        elif predicate_type not in (ATTESTATION_PREDICATE, REPORT_PREDICATE):
-            raise TamperError(index, f"unknown predicate type {predicate_type!r}")
-        for key_id in signed_by:
+            self.report.decisions[str(record.decision)] += 1
+        if record.rotation is not None:
+            self._rotate(index, record.rotation, record.signed_by)
+        for key_id in record.signed_by:
             self.report.signing_keys[key_id] += 1
 
-    def _rotate(self, index: int, envelope: Envelope, predicate: dict[str, Any], signed_by: set[str]) -> None:
-        old_key_id, new_key_id = predicate.get("oldKeyId"), predicate.get("newKeyId")
-        if old_key_id not in signed_by:
+    def _rotate(self, index: int, rotation: Rotation, signed_by: frozenset[str]) -> None:
+        if rotation.old_key_id not in signed_by:
             raise TamperError(index, "key rotation is not signed by the outgoing key")
-        try:
-            new_key = serialization.load_pem_public_key(str(predicate.get("newPublicKey")).encode())
-        except ValueError as error:
-            raise TamperError(index, "key rotation carries an unreadable public key") from error
-        if not isinstance(new_key, Ed25519PublicKey) or key_id_of(new_key) != new_key_id:
-            raise TamperError(index, "key rotation's public key does not match its key id")
-        if not verified_key_ids(envelope, {new_key_id: new_key}):
-            raise TamperError(index, "key rotation is not signed by the incoming key")
-        self.report.signing_keys[new_key_id] += 1
-        self.ring.keys[new_key_id] = new_key
-        self.ring.valid_from[new_key_id] = index
-        self.ring.valid_until[str(old_key_id)] = index + 1
+        self.report.signing_keys[rotation.new_key_id] += 1
+        self.ring.keys[rotation.new_key_id] = rotation.new_key
+        self.ring.valid_from[rotation.new_key_id] = index
+        self.ring.valid_until[rotation.old_key_id] = index + 1
 
     def _check_checkpoint(self, note: str) -> None:
         size = self.frontier.size

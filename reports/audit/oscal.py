@@ -4,7 +4,11 @@ One `result` per framework. Each requirement checked in the period becomes a `fi
 target is the requirement (as an OSCAL token) and whose state is `satisfied` only when no check
 of its policies failed; each policy with failing or warning results becomes an `observation`
 whose `relevant-evidence` points at a back-matter resource naming the signed evidence record
-(log index and envelope digest) it was last seen in. The assessment plan is the policy library,
+(log index and envelope digest) it was last seen in. Manual attestations (what no policy can
+check, signed by a named person with `gavel attest`) become `EXAMINE` observations of their
+framework's result, linked to their own evidence record and to the finding of the requirement
+they attest; a requirement only attested (no check ran) gets a finding of its own, satisfied
+until the attestation expires. The assessment plan is the policy library,
 described in back-matter by its digest. UUIDs are derived from content (UUIDv5), so the same
 store, period and library always give the same document.
 """
@@ -18,7 +22,14 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from ...engine.posture import AuditSummary, EvidenceLink, FrameworkPosture, OpenResult, RequirementPosture
+from ...engine.posture import (
+    AttestationRecord,
+    AuditSummary,
+    EvidenceLink,
+    FrameworkPosture,
+    OpenResult,
+    RequirementPosture,
+)
 
 OSCAL_VERSION = "1.1.2"
 GAVEL_NS = "https://gavel.dev/ns/oscal"
@@ -99,6 +110,57 @@ def _observations(
     return observations
 
 
+def _attestation_observations(
+    framework: str, attestations: tuple[AttestationRecord, ...], evidence: _Evidence
+) -> dict[str, list[dict[str, Any]]]:
+    """Observations of the attestations for `framework` (or naming none), keyed by requirement."""
+    by_requirement: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+    for attestation in attestations:
+        details = dict(attestation.details)
+        if details.get("framework", framework) != framework:
+            continue
+        requirement = details.get("requirement", "")
+        by = details.get("attestedBy", "unknown")
+        observation: dict[str, Any] = {
+            "uuid": _uuid("attestation", attestation.evidence.record_digest),
+            "title": f"Attested by {by}: {framework} {requirement}".strip(),
+            "description": details.get("statement") or ", ".join(attestation.subjects) or attestation.kind,
+            "props": [_prop("record-kind", attestation.kind), _prop("attested-by", by)],
+            "methods": ["EXAMINE"],
+            "types": ["control-objective"],
+            "relevant-evidence": [
+                {
+                    "href": evidence.href(attestation.evidence),
+                    "description": f"Signed {attestation.kind} #{attestation.evidence.log_index} "
+                    f"({attestation.evidence.record_digest})",
+                }
+            ],
+            "collected": _time(attestation.recorded_at),
+        }
+        if details.get("expires"):
+            observation["expires"] = f"{details['expires']}T23:59:59Z"
+        if details.get("evidenceRef"):
+            observation["remarks"] = f"Supporting evidence: {details['evidenceRef']}"
+        by_requirement[requirement].append(observation)
+    return by_requirement
+
+
+def _attested_finding(framework: str, requirement: str, observations: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "uuid": _uuid("finding", framework, requirement),
+        "title": f"{framework} {requirement}",
+        "description": f"No policy checks {framework} {requirement}; it is attested by a named person.",
+        "props": [_prop("assessment", "manual-attestation")],
+        "target": {
+            "type": "objective-id",
+            "target-id": control_id(framework, requirement),
+            "title": f"{framework} {requirement}",
+            "status": {"state": "satisfied", "reason": "other"},
+        },
+        "related-observations": [{"observation-uuid": o["uuid"]} for o in observations],
+    }
+
+
 def _finding(
     framework: str, requirement: RequirementPosture, observations: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
@@ -134,11 +196,21 @@ def _result(summary: AuditSummary, framework: FrameworkPosture, evidence: _Evide
     start = summary.since or summary.totals.first or summary.generated_at
     end = summary.until or summary.totals.last or summary.generated_at
     observations = _observations(framework, summary.open_results, evidence)
+    attested = _attestation_observations(framework.name, summary.attestations, evidence)
     findings = [
         _finding(framework.name, requirement, observations)
         for requirement in framework.requirements
         if requirement.rate.checks
     ]
+    checked = {finding["target"]["target-id"]: finding for finding in findings}
+    for requirement, items in attested.items():
+        existing = checked.get(control_id(framework.name, requirement)) if requirement else None
+        if existing is not None:
+            existing.setdefault("related-observations", []).extend(
+                {"observation-uuid": o["uuid"]} for o in items
+            )
+        elif requirement:
+            findings.append(_attested_finding(framework.name, requirement, items))
     controls = [{"control-id": control_id(framework.name, r.article)} for r in framework.requirements]
     result: dict[str, Any] = {
         "uuid": _uuid("result", framework.name, summary.integrity.origin, start, end),
@@ -154,8 +226,9 @@ def _result(summary: AuditSummary, framework: FrameworkPosture, evidence: _Evide
             "control-selections": [{"include-controls": controls} if controls else {"include-all": {}}]
         },
     }
-    if observations:
-        result["observations"] = list(observations.values())
+    every_observation = [*observations.values(), *(o for items in attested.values() for o in items)]
+    if every_observation:
+        result["observations"] = every_observation
     if findings:
         result["findings"] = findings
     return result
@@ -175,7 +248,7 @@ class OscalAuditReport:
             "title": f"Evidence log {store.origin}",
             "description": (
                 f"Verified: {'yes' if store.verified else 'NO: ' + str(store.problem)}; "
-                f"{store.entries} entries."
+                f"{store.entries} entries." + (f" {store.scope}" if store.scope else "")
             ),
             "props": [_prop("store-verified", str(store.verified).lower())],
         }

@@ -89,7 +89,8 @@ def integrity_alert(summary: AuditSummary) -> Alert:
         return Alert(
             f"The evidence store verified: {store.entries} entries and {store.checkpoints} "
             "signed checkpoints "
-            f"of log {store.origin} checked against the trusted keys.",
+            f"of log {store.origin} checked against the trusted keys."
+            + (f" {store.scope}" if store.scope else ""),
             OK,
         )
     return Alert(

@@ -139,3 +139,39 @@ def test_an_empty_store_gives_an_empty_report(policies: list[str], tmp_path: Pat
     result = run("report", *policies, "--format", "md", "--out", "out")
     assert result.exit_code == 0, result.output
     assert "No decisions were recorded in this period" in (tmp_path / "out" / "audit-report.md").read_text()
+
+
+def test_a_second_report_verifies_only_what_is_new_and_says_so(
+    checked: list[str], policies: list[str], sse_plan: Path, tmp_path: Path
+) -> None:
+    assert run("report", *checked, "--format", "md", "--out", "first").exit_code == 0
+    first = (tmp_path / "first" / "audit-report.md").read_text()
+    assert "2 records fully verified (no earlier verification on this machine)" in first
+    assert list((tmp_path / "home" / "verified").glob("*.json"))
+    assert run("check", str(sse_plan), *policies).exit_code == 1
+    assert run("report", *checked, "--format", "md", "--out", "second").exit_code == 0
+    second = (tmp_path / "second" / "audit-report.md").read_text()
+    assert "4 records: Merkle root recomputed over all" in second
+    assert "checked for the 2 new since checkpoint 2" in second
+    assert run("report", *checked, "--full-verify", "--format", "md", "--out", "third").exit_code == 0
+    assert "5 records fully verified (--full-verify)" in (tmp_path / "third" / "audit-report.md").read_text()
+
+
+@pytest.mark.parametrize("verified_before", [False, True])
+def test_a_forged_report_index_row_fails_the_report_with_exit_5(
+    checked: list[str], tmp_path: Path, verified_before: bool
+) -> None:
+    """The aggregation trusts the index, so verification compares it with the signed statements."""
+    if verified_before:
+        assert run("report", *checked, "--format", "md", "--out", "before", "--no-evidence").exit_code == 0
+    database = tmp_path / "home" / "evidence.db"
+    with sqlite3.connect(database) as connection:
+        connection.execute("DROP TRIGGER index_result_no_update")
+        connection.execute("UPDATE index_result SET blocking = 0, outcome = 'warning' WHERE idx = 0")
+    result = run("report", *checked, "--format", "md", "--out", "out")
+    assert result.exit_code == 5
+    assert "failed verification (index 0:" in result.stderr
+    markdown = (tmp_path / "out" / "audit-report.md").read_text()
+    assert "FAILED verification" in markdown
+    verify = run("evidence", "verify")
+    assert verify.exit_code == 5 and "index 0" in verify.stderr

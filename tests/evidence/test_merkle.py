@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gavel.evidence.merkle import (
     Frontier,
     consistency_proof,
+    fold,
     inclusion_proof,
     leaf_hash,
     nodes_of,
@@ -78,3 +80,24 @@ def test_range_proof_rejects_a_moved_range_or_missing_hash() -> None:
     assert root_from_range(4, 13, LEAVES[3:6], left, right) != root_of(LEAVES[:13])
     assert root_from_range(3, 13, LEAVES[3:6], left, right[:-1]) is None
     assert root_from_range(3, 13, LEAVES[3:6], left, [*right, LEAVES[0]]) is None
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 8, 13, 64, 100])
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_ranges_hashed_apart_join_into_the_same_tree(size: int, level: int) -> None:
+    """What parallel verification relies on: aligned ranges' subtrees appended as nodes give the
+    tree of all leaves, and folding a range's frontier first gives the same checkpoint root."""
+    leaves = [leaf_hash(bytes([i])) for i in range(size)]
+    joined = Frontier()
+    width = 1 << level
+    for start in range(0, size, width):
+        part = Frontier()
+        for leaf in leaves[start : start + width]:
+            part.append(leaf)
+            prefix = [*joined.hashes, fold(part.hashes)]
+            assert fold(prefix) == root_of(leaves[: start + part.size])
+        for sub_level, hashed in part.subtrees():
+            joined.append(hashed, sub_level)
+    assert (joined.size, joined.root()) == (size, root_of(leaves))
+    with pytest.raises(ValueError, match="cannot start at leaf"):
+        Frontier(1, [leaves[0]]).append(leaf_hash(b"next"), 1)

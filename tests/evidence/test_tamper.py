@@ -21,6 +21,7 @@ from gavel.evidence.keys import Signer, load_trusted_keys
 from gavel.evidence.merkle import leaf_hash
 from gavel.evidence.offline import verify_bundle
 from gavel.evidence.store import EvidenceStore
+from gavel.evidence.store_verify import verify_store
 from gavel.evidence.verify import leaf_bytes
 
 from .conftest import SUBJECTS, make_decision
@@ -95,11 +96,14 @@ def rewrite_envelope(path: Path, index: int, envelope: bytes, origin: str) -> No
 
 
 def assert_caught(store: EvidenceStore, keys_dir: Path, index: int, reason: str) -> None:
-    with pytest.raises(TamperError) as caught:
-        store.verify(load_trusted_keys(keys_dir))
-    assert caught.value.index == index, caught.value.one_line()
-    assert reason in caught.value.reason
-    assert caught.value.exit_code == 5
+    """Both the in-order verifier and the range-parallel one name the same first bad index."""
+    trusted = load_trusted_keys(keys_dir)
+    for verify in (store.verify, lambda keys: verify_store(store, keys, full=True)):
+        with pytest.raises(TamperError) as caught:
+            verify(trusted)
+        assert caught.value.index == index, caught.value.one_line()
+        assert reason in caught.value.reason, caught.value.one_line()
+        assert caught.value.exit_code == 5
 
 
 def test_untouched_store_verifies(database: tuple[Path, EvidenceStore], keys_dir: Path) -> None:

@@ -12,6 +12,8 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import pytest
 import yaml
 from audit_evidence import FRAMEWORKS, GENERATED_AT, AuditEvidence, fill_store, summary_of
 
-from gavel.engine.posture import AuditSummary
+from gavel.engine.posture import AttestationRecord, AuditSummary, EvidenceLink
 from gavel.reports.audit.base import AUDIT_FORMATS, get_audit_format
 
 VOLATILE = (
@@ -217,3 +219,34 @@ def test_oscal_assessment_results_validate_with_trestle(summary: AuditSummary, t
     assert rendered == get_audit_format("oscal").render(summary)
     (tmp_path / "ar.json").write_bytes(rendered)
     assert AssessmentResults.oscal_read(tmp_path / "ar.json") is not None
+
+
+def test_oscal_carries_manual_attestations_linked_to_their_evidence(summary: AuditSummary) -> None:
+    from trestle.oscal.assessment_results import AssessmentResults
+
+    dpia = AttestationRecord(
+        "attestation",
+        datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
+        ("GDPR Art. 35(7)",),
+        (
+            ("framework", "GDPR"),
+            ("requirement", "Art. 35(7)"),
+            ("attestedBy", "Ana Ruiz <ana@example.eu>"),
+            ("statement", "DPIA reviewed for the support-ticket fine-tune"),
+            ("expires", "2027-06-30"),
+        ),
+        EvidenceLink(99, "sha256:" + "5e" * 32),
+    )
+    rendered = get_audit_format("oscal").render(replace(summary, attestations=(dpia,)))
+    model = AssessmentResults(**json.loads(rendered)["assessment-results"])
+    gdpr = next(r for r in model.results if r.title.startswith("GDPR"))
+    attested = [o for o in gdpr.observations or [] if o.methods[0] == "EXAMINE"]
+    assert [o.description for o in attested] == ["DPIA reviewed for the support-ticket fine-tune"]
+    resources = {f"#{r.uuid}": r for r in model.back_matter.resources or []}
+    cited = resources[str(attested[0].relevant_evidence[0].href)]
+    assert cited.document_ids[0].identifier == "sha256:" + "5e" * 32
+    finding = next(f for f in gdpr.findings or [] if f.target.target_id == "gdpr-art-35-7")
+    assert finding.target.status.state.value == "satisfied"
+    assert [r.observation_uuid for r in finding.related_observations or []] == [attested[0].uuid]
+    others = [r for r in model.results if not r.title.startswith("GDPR")]
+    assert not any(o.methods[0] == "EXAMINE" for r in others for o in r.observations or [])
