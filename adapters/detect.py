@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..engine.collector import collector_paused
 from ..engine.errors import InputError, SourceLocation
 from ..engine.models import Resource
-from .base import Skipped
+from .base import Adapter, Skipped
+from .openlineage_stream import is_json_lines, read_json_array, read_json_lines
 from .registry import INPUT_KINDS, InputKind, find_input_kind
 from .sources import Document, SourceText, parse_documents, read_source
 
@@ -43,27 +45,50 @@ def detect_kind(path: Path, content: str | Sequence[Document]) -> str | None:
 def collect_paths(
     paths: Sequence[Path], *, input_kind: str | None = None, strict: bool = False, collected_at: datetime
 ) -> Collection:
-    """Collect resources from files and folders (walked recursively for *.json, *.yaml, *.yml).
+    """Collect resources from files and folders (walked recursively for `INPUT_SUFFIXES`).
 
-    `input_kind` forces one kind for every file instead of detecting it.
+    `input_kind` forces one kind for every file instead of detecting it. What is read here lives
+    to the end of the command, so it is moved out of the cyclic collector's sight once read
+    (`collector_paused`).
     """
     forced = find_input_kind(input_kind) if input_kind else None
     resources: list[Resource] = []
     skipped: list[Skipped] = []
-    for file in input_files(paths):
-        source = read_source(file)
-        documents = () if source.is_blank else parse_documents(source)
-        kind = forced or _detected(documents)
-        if kind is None:
-            reason = _unrecognised_reason(source, documents)
-            if strict:
-                raise InputError(reason, SourceLocation(source.name))
-            skipped.append(Skipped(source=source.name, reason=reason))
-            continue
-        adapter = kind.open(source, documents, collected_at=collected_at, strict=strict)
-        resources.extend(adapter.collect())
-        skipped.extend(adapter.skipped)
+    with collector_paused(freeze=True):
+        for file in input_files(paths):
+            opened = _open(file, forced, strict=strict, collected_at=collected_at)
+            if isinstance(opened, Skipped):
+                skipped.append(opened)
+                continue
+            resources.extend(opened.collect())
+            skipped.extend(opened.skipped)
     return Collection(resources=tuple(resources), skipped=tuple(skipped))
+
+
+def _open(file: Path, forced: InputKind | None, *, strict: bool, collected_at: datetime) -> Adapter | Skipped:
+    """The adapter for one file, or why it is skipped.
+
+    OpenLineage event files (JSON lines, JSON arrays) are read as a stream, event by event, when
+    nothing else is forced: they run to hundreds of thousands of events (`openlineage_stream`).
+    """
+    stream = forced is None or forced.name == "openlineage"
+    if stream and is_json_lines(file):
+        events = read_json_lines(file, forced=forced is not None, collected_at=collected_at, strict=strict)
+        if events is not None:
+            return events
+    source = read_source(file)
+    if stream and source.name.lower().endswith(".json"):
+        events = read_json_array(source, forced=forced is not None, collected_at=collected_at, strict=strict)
+        if events is not None:
+            return events
+    documents = () if source.is_blank else parse_documents(source)
+    kind = forced or _detected(documents)
+    if kind is None:
+        reason = _unrecognised_reason(source, documents)
+        if strict:
+            raise InputError(reason, SourceLocation(source.name))
+        return Skipped(source=source.name, reason=reason)
+    return kind.open(source, documents, collected_at=collected_at, strict=strict)
 
 
 def input_files(paths: Sequence[Path]) -> Iterator[Path]:

@@ -12,15 +12,16 @@ and per job (`openlineage_merge`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..engine.collector import collector_paused
 from ..engine.errors import InputError, SourceLocation
 from ..engine.models import Resource
 from .base import Skipped
-from .openlineage_merge import ADAPTER_NAME, LocatedEvent, collector_paused, merge_events
+from .openlineage_merge import ADAPTER_NAME, ArrivalFold, LocatedEvent
 from .openlineage_schema import validation_error
 from .sources import Document, SourceText, line_of, parse_documents
 
@@ -49,11 +50,11 @@ def recognises_events(documents: Sequence[Document]) -> bool:
 
 @dataclass(frozen=True)
 class OpenLineageEvents:
-    """The valid events of one file folded into resources, and the events it rejected."""
+    """The valid events of one file folded into resources, how many there were, and the rejected."""
 
     source: str
     resources: tuple[Resource, ...]
-    events: tuple[LocatedEvent, ...]
+    accepted: int
     skipped: tuple[Skipped, ...] = ()
     name: str = ADAPTER_NAME
 
@@ -73,20 +74,12 @@ class OpenLineageEvents:
         *,
         strict: bool = False,
     ) -> OpenLineageEvents:
-        events: list[LocatedEvent] = []
-        skipped: list[Skipped] = []
+        candidates = list(_candidates(source, documents))
+        reader = EventReader(source.name, source.digest, lambda index: candidates[index][0], strict=strict)
         with collector_paused():
-            for value, line in _candidates(source, documents):
-                reason = validation_error(value)
-                if reason is None:
-                    events.append(LocatedEvent(value, source.name, source.digest, line))
-                    continue
-                reason = f"invalid OpenLineage event: {reason}"
-                if strict:
-                    raise InputError(reason, SourceLocation(source.name, line))
-                skipped.append(Skipped(source=source.name, reason=reason, line=line))
-            resources = merge_events(events, collected_at)
-        return cls(source=source.name, resources=resources, events=tuple(events), skipped=tuple(skipped))
+            for index, (value, line) in enumerate(candidates):
+                reader.read(value, line, index)
+            return reader.finish(collected_at)
 
     @property
     def rejected(self) -> int:
@@ -94,6 +87,56 @@ class OpenLineageEvents:
 
     def collect(self) -> Iterator[Resource]:
         yield from self.resources
+
+
+class EventReader:
+    """Validates the events of one source one at a time and folds the valid ones as they come.
+
+    The file readers (`from_documents`, and `openlineage_stream` for files read as a stream)
+    hand each candidate with its line and its position in the source, a number `value_at` turns
+    back into the event should the fold need it again (`ArrivalFold`). An invalid event becomes
+    a `Skipped` entry naming its line and schema path; under `strict` the first one is raised
+    by `finish`, once the whole source was read, so a malformed document anywhere in the file is
+    still reported first, as when the file is parsed whole before anything is validated.
+    """
+
+    def __init__(self, source: str, digest: str, value_at: Callable[[int], Any], *, strict: bool):
+        self._source = source
+        self._digest = digest
+        self._value_at = value_at
+        self._strict = strict
+        self._fold: ArrivalFold[tuple[int, int | None]] = ArrivalFold(self._reread)
+        self._skipped: list[Skipped] = []
+        self._first_error: InputError | None = None
+
+    def read(self, value: Any, line: int | None, position: int) -> None:
+        """Validate and fold one candidate event found at `line`, `position`."""
+        if self._first_error is not None:
+            return  # the source fails; only its remaining documents' syntax still matters
+        reason = validation_error(value)
+        if reason is None:
+            self._fold.add(LocatedEvent(value, self._source, self._digest, line), (position, line))
+            return
+        reason = f"invalid OpenLineage event: {reason}"
+        if not self._strict:
+            self._skipped.append(Skipped(source=self._source, reason=reason, line=line))
+        elif self._first_error is None:
+            self._first_error = InputError(reason, SourceLocation(self._source, line))
+
+    def finish(self, collected_at: datetime) -> OpenLineageEvents:
+        """The source's resources; raises the first invalid event under `strict`."""
+        if self._first_error is not None:
+            raise self._first_error
+        return OpenLineageEvents(
+            source=self._source,
+            resources=self._fold.resources(collected_at),
+            accepted=self._fold.count,
+            skipped=tuple(self._skipped),
+        )
+
+    def _reread(self, handle: tuple[int, int | None]) -> LocatedEvent:
+        position, line = handle
+        return LocatedEvent(self._value_at(position), self._source, self._digest, line)
 
 
 def _candidates(source: SourceText, documents: Sequence[Document]) -> Iterator[tuple[Any, int]]:

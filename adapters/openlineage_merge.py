@@ -6,6 +6,15 @@ order (ties keep arrival order): the latest event wins per facet, a facet sent w
 `_deleted: true` is removed, and the job keeps the state and time of its latest run. The result
 is the same whatever order the events were read in.
 
+Each dataset and job depends only on its own events, so folding them in the order read gives
+the same result as long as every dataset and job gets its own events in time order, as it does
+from its producer even when the producers of a file interleave. A file of 100,000 events does
+not fit comfortably in memory as parsed documents, so a reader folds each event as it reads it
+(`ArrivalFold`) and keeps only its time and where to find it again. Should an event reach a
+dataset or job earlier in time than one folded into it before, the reader's events are folded
+again from the start, in time order, once all have been read: the same result, at the price of
+a second read.
+
 A dataset's data classification is the most sensitive value found in its tags facet (tags with a
 `field` are column tags), in tags on its schema fields, or on its ownership facet or owners
 (DESIGN.md section 3); it becomes the `data-classification` label every policy reads.
@@ -13,12 +22,11 @@ A dataset's data classification is the most sensitive value found in its tags fa
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from operator import itemgetter
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from ..engine.estate import CLASSIFICATION_KEYS, most_sensitive
 from ..engine.identities import dataset_key, job_key, storage_key
@@ -31,6 +39,8 @@ PLATFORM = "openlineage"
 DATASET_KIND = "openlineage_dataset"
 JOB_KIND = "openlineage_job"
 _FACET_PLACES = ("facets", "inputFacets", "outputFacets")
+
+Handle = TypeVar("Handle")
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,18 @@ class LocatedEvent:
     @property
     def time(self) -> datetime:
         return event_time(self.event)
+
+
+class _Seen(NamedTuple):
+    """The time and place of the latest event folded into a dataset or job: its provenance.
+
+    Kept instead of the event itself, so a folded dataset holds its facets, not whole events.
+    """
+
+    time: datetime
+    source: str
+    source_digest: str
+    line: int | None
 
 
 def event_time(event: Mapping[str, Any]) -> datetime:
@@ -65,112 +87,157 @@ def event_time(event: Mapping[str, Any]) -> datetime:
 class _Dataset:
     namespace: str
     name: str
+    key: str
+    last: _Seen
     facets: dict[str, dict[str, Any]] = field(default_factory=lambda: {p: {} for p in _FACET_PLACES})
     readers: set[str] = field(default_factory=set)
     writers: set[str] = field(default_factory=set)
-    last: LocatedEvent | None = None
 
 
 @dataclass
 class _Job:
     namespace: str
     name: str
+    last: _Seen
     facets: dict[str, Any] = field(default_factory=dict)
     inputs: set[str] = field(default_factory=set)
     outputs: set[str] = field(default_factory=set)
     latest_run: dict[str, Any] | None = None
     run_facets: dict[str, Any] = field(default_factory=dict)
-    last: LocatedEvent | None = None
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Cyclic garbage collection off while a batch of events is validated and folded.
-
-    Each collection walks every live container, and 100,000 parsed events are millions of them
-    that all stay alive to the end: left on, the collector adds half again to the batch (4.9 s
-    against 3.2 s of CPU, benchmarks/lineage_bench.py). Events and resources form no reference
-    cycles; whatever the odd rejected event's error leaves is collected once the collector is
-    back on (if it was on) as the batch ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def merge_events(events: Iterable[LocatedEvent], collected_at: datetime) -> tuple[Resource, ...]:
     """Dataset resources (sorted by key) then job resources (sorted by key)."""
-    datasets: dict[str, _Dataset] = {}
-    jobs: dict[str, _Job] = {}
-    for located in sorted(events, key=lambda located: located.time):  # stable: ties keep arrival order
-        _fold(located, datasets, jobs)
-    return tuple(
-        [_dataset_resource(datasets[k], collected_at) for k in sorted(datasets)]
-        + [_job_resource(jobs[k], collected_at) for k in sorted(jobs)]
-    )
+    fold = EventFold()
+    timed = [(located, located.time) for located in events]
+    for located, time in sorted(timed, key=itemgetter(1)):  # stable: ties keep arrival order
+        fold.add(located, time)
+    return fold.resources(collected_at)
 
 
-def _fold(located: LocatedEvent, datasets: dict[str, _Dataset], jobs: dict[str, _Job]) -> None:
-    event = located.event
-    if "dataset" in event and "job" not in event:
-        _dataset(datasets, event["dataset"], located)
-        return
-    job_doc = event["job"]
-    this_job = job_key(job_doc["namespace"], job_doc["name"])
-    job = jobs.get(this_job)
-    if job is None:
-        job = jobs[this_job] = _Job(job_doc["namespace"], job_doc["name"])
-    job.last = located
-    _apply_facets(job.facets, job_doc.get("facets"))
-    for role, documents in (("inputs", event.get("inputs")), ("outputs", event.get("outputs"))):
-        for document in documents or ():
-            dataset = _dataset(datasets, document, located)
-            key = dataset_key(dataset.namespace, dataset.name)
-            (job.inputs if role == "inputs" else job.outputs).add(key)
-            (dataset.readers if role == "inputs" else dataset.writers).add(this_job)
-    run = event.get("run")
-    if isinstance(run, Mapping):
-        if job.latest_run is None or job.latest_run["runId"] != run["runId"]:
-            job.run_facets = {}
-        _apply_facets(job.run_facets, run.get("facets"))
-        job.latest_run = {
-            "runId": run["runId"],
-            "eventType": event.get("eventType"),
-            "eventTime": event["eventTime"],
-        }
+class EventFold:
+    """Datasets and jobs with events folded into them one at a time, in the order given.
+
+    `in_order` stays true while every dataset and job got its events in time order, the only
+    order the result may depend on.
+    """
+
+    def __init__(self) -> None:
+        self._datasets: dict[str, _Dataset] = {}
+        self._jobs: dict[str, _Job] = {}
+        self.in_order = True
+
+    def add(self, located: LocatedEvent, time: datetime) -> None:
+        """Fold one event whose eventTime is `time`."""
+        seen = _Seen(time, located.source, located.source_digest, located.line)
+        event = located.event
+        if "dataset" in event and "job" not in event:
+            self._dataset(event["dataset"], seen)
+            return
+        job_doc = event["job"]
+        this_job = job_key(job_doc["namespace"], job_doc["name"])
+        job = self._jobs.get(this_job)
+        if job is None:
+            job = self._jobs[this_job] = _Job(job_doc["namespace"], job_doc["name"], seen)
+        elif time < job.last.time:
+            self.in_order = False
+        job.last = seen
+        given = job_doc.get("facets")
+        if given:
+            _apply_facets(job.facets, given)
+        for document in event.get("inputs") or ():
+            dataset = self._dataset(document, seen)
+            job.inputs.add(dataset.key)
+            dataset.readers.add(this_job)
+        for document in event.get("outputs") or ():
+            dataset = self._dataset(document, seen)
+            job.outputs.add(dataset.key)
+            dataset.writers.add(this_job)
+        run = event.get("run")
+        if isinstance(run, (dict, Mapping)):
+            if job.latest_run is None or job.latest_run["runId"] != run["runId"]:
+                job.run_facets = {}
+            _apply_facets(job.run_facets, run.get("facets") or {})
+            job.latest_run = {
+                "runId": run["runId"],
+                "eventType": event.get("eventType"),
+                "eventTime": event["eventTime"],
+            }
+
+    def _dataset(self, document: Mapping[str, Any], seen: _Seen) -> _Dataset:
+        key = dataset_key(document["namespace"], document["name"])
+        dataset = self._datasets.get(key)
+        if dataset is None:
+            dataset = self._datasets[key] = _Dataset(document["namespace"], document["name"], key, seen)
+        elif seen.time < dataset.last.time:
+            self.in_order = False
+        dataset.last = seen
+        facets = dataset.facets
+        for place in _FACET_PLACES:
+            given = document.get(place)
+            if given:
+                _apply_facets(facets[place], given)
+        return dataset
+
+    def resources(self, collected_at: datetime) -> tuple[Resource, ...]:
+        """Dataset resources (sorted by key) then job resources (sorted by key)."""
+        datasets, jobs = self._datasets, self._jobs
+        return tuple(
+            [_dataset_resource(datasets[k], collected_at) for k in sorted(datasets)]
+            + [_job_resource(jobs[k], collected_at) for k in sorted(jobs)]
+        )
 
 
-def _dataset(datasets: dict[str, _Dataset], document: Mapping[str, Any], located: LocatedEvent) -> _Dataset:
-    key = dataset_key(document["namespace"], document["name"])
-    dataset = datasets.get(key)
-    if dataset is None:
-        dataset = datasets[key] = _Dataset(document["namespace"], document["name"])
-    dataset.last = located
-    for place in _FACET_PLACES:
-        _apply_facets(dataset.facets[place], document.get(place))
-    return dataset
+class ArrivalFold(Generic[Handle]):
+    """Events folded as they are read; refolded in time order if a dataset or job got them out of it.
+
+    `add` takes each valid event with a handle that finds it again (a file offset, a row);
+    `reread` turns a handle back into the event when a refold is needed. Only the time and
+    handle of each event are kept besides the fold.
+    """
+
+    def __init__(self, reread: Callable[[Handle], LocatedEvent]) -> None:
+        self._reread = reread
+        self._fold: EventFold | None = EventFold()
+        self._arrivals: list[tuple[datetime, Handle]] = []
+
+    @property
+    def count(self) -> int:
+        """How many events were added."""
+        return len(self._arrivals)
+
+    def add(self, located: LocatedEvent, handle: Handle) -> None:
+        time = located.time
+        if self._fold is not None:
+            self._fold.add(located, time)
+            if not self._fold.in_order:
+                self._fold = None  # refolded from the handles at the end
+        self._arrivals.append((time, handle))
+
+    def resources(self, collected_at: datetime) -> tuple[Resource, ...]:
+        fold = self._fold
+        if fold is None:
+            fold = EventFold()
+            for time, handle in sorted(self._arrivals, key=itemgetter(0)):  # stable, as merge_events
+                fold.add(self._reread(handle), time)
+        return fold.resources(collected_at)
 
 
-def _apply_facets(merged: dict[str, Any], facets: Any) -> None:
-    for name, facet in (facets or {}).items():
-        if isinstance(facet, Mapping) and facet.get("_deleted") is True:
+def _apply_facets(merged: dict[str, Any], facets: Mapping[str, Any]) -> None:
+    for name, facet in facets.items():
+        if isinstance(facet, (dict, Mapping)) and facet.get("_deleted") is True:
             merged.pop(name, None)
         else:
             merged[name] = facet
 
 
-def _provenance(located: LocatedEvent | None, collected_at: datetime) -> Provenance:
-    assert located is not None  # every dataset and job is created from an event
+def _provenance(seen: _Seen, collected_at: datetime) -> Provenance:
     return Provenance(
         adapter=ADAPTER_NAME,
-        source=located.source,
-        source_digest=located.source_digest,
+        source=seen.source,
+        source_digest=seen.source_digest,
         collected_at=collected_at,
-        line=located.line,
+        line=seen.line,
     )
 
 
@@ -196,7 +263,7 @@ def _dataset_resource(dataset: _Dataset, collected_at: datetime) -> Resource:
     labels = flatten_labels(tags)
     if classification:
         labels["data-classification"] = classification
-    key = dataset_key(dataset.namespace, dataset.name)
+    key = dataset.key
     storage = dataset_storage_key(dataset.namespace, dataset.name)
     attributes = {
         "namespace": dataset.namespace,
@@ -260,8 +327,8 @@ def _job_resource(job: _Job, collected_at: datetime) -> Resource:
     )
 
 
-def _iso(located: LocatedEvent | None) -> str | None:
-    return located.time.isoformat() if located else None
+def _iso(seen: _Seen) -> str:
+    return seen.time.isoformat()
 
 
 def _tag_entries(facet: Any) -> Iterator[Mapping[str, Any]]:

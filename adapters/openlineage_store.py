@@ -25,10 +25,11 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import registry
 from sqlmodel import Field, Session, SQLModel
 
+from ..engine.collector import collector_paused
 from ..engine.errors import InputError
 from ..engine.models import Resource
 from .base import Skipped
-from .openlineage_merge import LocatedEvent, collector_paused, merge_events
+from .openlineage_merge import ArrivalFold, LocatedEvent
 from .openlineage_schema import event_type_of
 
 _REGISTRY = registry()
@@ -179,14 +180,19 @@ class OpenLineageStore:
     _events: int = 0
 
     def collect(self) -> Iterator[Resource]:
+        """Each stored event parsed and folded in turn; only the stored texts are held."""
+        rows = list(self.store.rows())
+        fold: ArrivalFold[int] = ArrivalFold(lambda index: self._located(rows[index]))
         with collector_paused():
-            located = [
-                LocatedEvent(json.loads(body), self.store.url, _digest(body), row_id)
-                for row_id, body in self.store.rows()
-            ]
-            resources = merge_events(located, self.collected_at)
-        self._events = len(located)
+            for index, row in enumerate(rows):
+                fold.add(self._located(row), index)
+            resources = fold.resources(self.collected_at)
+        self._events = fold.count
         yield from resources
+
+    def _located(self, row: tuple[int, str]) -> LocatedEvent:
+        row_id, body = row
+        return LocatedEvent(json.loads(body), self.store.url, _digest(body), row_id)
 
     def describe(self) -> dict[str, Any]:
         """What the audit covered, for the evidence record."""

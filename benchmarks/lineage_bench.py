@@ -6,10 +6,11 @@ The events are built from the real ones under tests/data/adapters/openlineage (t
 run, the OpenLineage client's and spec's full events), each copy with its own run id, event time,
 job (one of resources/4 jobs) and datasets (from a pool of the other 3/4), so facets repeat across
 events as they do from one producer; `--invalid` of them carry a malformed run id. One child
-process reads the JSON-lines file and reports each phase (peak memory is the child's); a second
-runs `gavel check` over it with the built-in library (built and evaluated, evidence off), stopped
-after `--check-timeout` seconds. Figures are wall and CPU seconds: on a shared machine the CPU
-figures are the ones to compare.
+process reads the JSON-lines file whole and reports each phase (peak memory is the child's); a
+second reads it as `gavel check` does, as a stream (`openlineage_stream`); a third runs `gavel
+check` over it with the built-in library (built and evaluated, evidence off), stopped after
+`--check-timeout` seconds. Figures are wall and CPU seconds: on a shared machine the CPU figures
+are the ones to compare.
 """
 
 from __future__ import annotations
@@ -102,9 +103,9 @@ def measure_collect(path: Path) -> dict[str, Any]:
     `OpenLineageEvents.from_documents`; `validate alone` is a second pass of just the validation.
     """
     from gavel.adapters.openlineage import OpenLineageEvents
-    from gavel.adapters.openlineage_merge import collector_paused
     from gavel.adapters.openlineage_schema import validation_error
     from gavel.adapters.sources import SourceText, parse_documents
+    from gavel.engine.collector import collector_paused
 
     collected_at = datetime.now(UTC)
     data = path.read_bytes()
@@ -144,6 +145,31 @@ def _run(command: list[str], env: dict[str, str], timeout: float) -> tuple[float
         deadline.cancel()
     wall, cpu = time.perf_counter() - before, usage.ru_utime + usage.ru_stime
     return wall, cpu, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), output
+
+
+def measure_stream(path: Path) -> dict[str, Any]:
+    """In the child: (wall, CPU) seconds of reading the file as a stream, as `gavel check` does."""
+    from gavel.adapters.openlineage_stream import read_json_lines
+
+    collected_at = datetime.now(UTC)
+    started = (time.perf_counter(), time.process_time())
+    events = read_json_lines(path, forced=False, collected_at=collected_at, strict=False)
+    if events is None:
+        sys.exit(f"{path} was not read as a stream")
+    spent = (time.perf_counter() - started[0], time.process_time() - started[1])
+    return {"events": events.accepted + events.rejected, "resources": len(events.resources), "spent": spent}
+
+
+def report_stream(events: Path, env: dict[str, str]) -> None:
+    _, _, mib, code, output = _run([sys.executable, __file__, "--stream", str(events)], env, timeout=3600)
+    if code != 0:
+        sys.exit(f"the stream child failed with exit {code}")
+    measured = json.loads(output)
+    wall, cpu = measured["spent"]
+    print(
+        f"stream  {wall:6.2f} s wall, {cpu:6.2f} s CPU ({measured['events'] / cpu:.0f} events/s of CPU),"
+        f" child peak {mib:.0f} MiB, {measured['resources']} resources"
+    )
 
 
 def report_collect(events: Path, env: dict[str, str]) -> None:
@@ -188,9 +214,13 @@ def main() -> None:
     parser.add_argument("--no-check", action="store_true", help="skip the `gavel check` run")
     parser.add_argument("--check-timeout", type=float, default=900, help="stop `gavel check` after it")
     parser.add_argument("--collect", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--stream", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.collect:
         print(json.dumps(measure_collect(args.collect)))
+        return
+    if args.stream:
+        print(json.dumps(measure_stream(args.stream)))
         return
 
     work = Path(tempfile.mkdtemp(prefix="gavel-lineage-bench-"))
@@ -203,6 +233,7 @@ def main() -> None:
         size = events.stat().st_size / 2**20
         print(f"events: {args.events} ({size:.1f} MiB JSON lines), {args.invalid} invalid")
         report_collect(events, env)
+        report_stream(events, env)
         gavel = shutil.which("gavel", path=str(Path(sys.executable).parent)) or shutil.which("gavel")
         if args.no_check or gavel is None:
             print("gavel check skipped" + ("" if args.no_check else ": gavel is not installed"))

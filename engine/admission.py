@@ -16,12 +16,11 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from .admission_settings import AdmissionSettings, Enforcement, FailureMode
 from .errors import GavelError, InputError, SourceLocation
 from .estate import Estate, build_estate
-from .evaluate import PreparedEvaluation
 from .models import Decision, Finding, Outcome, Resource
 
 API_VERSION = "admission.k8s.io/v1"
@@ -30,6 +29,15 @@ OPERATIONS = ("CREATE", "UPDATE", "DELETE", "CONNECT")
 MAX_WARNING_CHARS = 256  # the API server truncates longer warnings
 
 ResourceBuilder = Callable[[Mapping[str, Any], str, datetime], Resource]
+
+
+class Evaluation(Protocol):
+    """A policy set prepared once and asked about one object at a time (`PreparedEvaluation`,
+    or the webhook's `KindEvaluation`)."""
+
+    def judge(
+        self, estate: Estate, *, now: datetime, old_documents: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> Decision: ...
 
 
 class AdmissionError(InputError):
@@ -249,7 +257,7 @@ def _typed(obj: Mapping[str, Any], request: AdmissionRequest) -> Mapping[str, An
 
 def review(
     request: AdmissionRequest,
-    evaluation: PreparedEvaluation,
+    evaluation: Evaluation,
     settings: AdmissionSettings,
     *,
     to_resource: ResourceBuilder,

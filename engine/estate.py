@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .collector import collector_paused
 from .graph import Edge, adjacency, resolve, upstream
 from .models import Link, Resource
 
@@ -54,23 +55,28 @@ class Estate:
         for every resource it judges. `out[id][type]` and `in[id][type]` do the same for edges,
         `upstream[id]` is one step of dataset lineage, and `unresolved[id]` lists the links of a
         resource that named nothing collected.
+
+        The edge list itself is left out: rules follow edges through `out` and `in`, and the
+        runtime parses the whole document before it judges anything (the list was a sixth of
+        it in benchmarks/estate_bench.py). `gavel estate show` lists the edges, with the job
+        each inherited edge came through.
         """
-        by_kind: dict[str, list[str]] = {}
-        for rid, resource in self.resources.items():
-            by_kind.setdefault(resource.kind, []).append(rid)
-        outgoing, incoming = adjacency(self.edges)
-        return {
-            "resources": {rid: self.input_document(rid) for rid in self.resources},
-            "by_kind": by_kind,
-            "edges": [edge.to_document() for edge in self.edges],
-            "out": outgoing,
-            "in": incoming,
-            "upstream": upstream(outgoing, incoming),
-            "unresolved": {
-                rid: [{"type": link.type, "target": link.target} for link in links]
-                for rid, links in self.unresolved.items()
-            },
-        }
+        with collector_paused():
+            by_kind: dict[str, list[str]] = {}
+            for rid, resource in self.resources.items():
+                by_kind.setdefault(resource.kind, []).append(rid)
+            outgoing, incoming = adjacency(self.edges)
+            return {
+                "resources": {rid: self.input_document(rid) for rid in self.resources},
+                "by_kind": by_kind,
+                "out": outgoing,
+                "in": incoming,
+                "upstream": upstream(outgoing, incoming),
+                "unresolved": {
+                    rid: [{"type": link.type, "target": link.target} for link in links]
+                    for rid, links in self.unresolved.items()
+                },
+            }
 
 
 def most_sensitive(values: Iterable[str | None]) -> str | None:
@@ -149,6 +155,11 @@ def _propagate(own: Mapping[str, list[Reason]], edges: Iterable[Edge]) -> dict[s
 
 def build_estate(resources: Iterable[Resource], edges: Iterable[Edge] = ()) -> Estate:
     """Index resources, resolve their links into the graph, and settle each one's classification."""
+    with collector_paused():
+        return _built(resources, edges)
+
+
+def _built(resources: Iterable[Resource], edges: Iterable[Edge]) -> Estate:
     indexed = _unique(resources)
     graph = resolve(indexed, edges)
     reasons = _propagate(_own_reasons(indexed), graph.edges)

@@ -1,9 +1,10 @@
 """Evaluate a policy set over an estate: one Rego query per resource, findings, waivers, risk, gate.
 
 Speed comes from asking once per resource for every applicable policy's `deny` and `warn`
-(a generated dispatch module, one rule per resource kind), instead of once per policy. When that
-combined query raises, each policy is asked on its own so the error is pinned to the policy that
-raised: it becomes an error finding, never a silent pass.
+(a generated dispatch module, one rule per resource kind), instead of once per policy, and from
+loading only the modules that dispatch can reach (`module_index`). When that combined query
+raises, each policy is asked on its own so the error is pinned to the policy that raised: it
+becomes an error finding, never a silent pass.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from .estate import Estate
 from .loader import DISPATCH_PACKAGE, Policy, PolicySet
 from .models import Decision, Finding, GatePolicy, Outcome, Waiver
+from .module_index import ModuleIndex
 from .rego import EvaluationError, RegoBundle, RegoRuntime
 from .risk import DEFAULT_WEIGHTS, judge, risk_score
 from .waivers import apply_waivers
@@ -34,8 +36,13 @@ class _Dispatch:
     conftest: tuple[Policy, ...]
 
 
-def _collect(policy: Policy) -> str:
-    rules = ", ".join(f'"{rule}": [d | some d in data.{policy.package}.{rule}]' for rule in policy.rules)
+def _collect(policy: Policy, index: ModuleIndex | None = None) -> str:
+    rules = ", ".join(
+        f'"{rule}": [d | some d in data.{policy.package}.{rule}]'
+        if index is None or index.may_define(policy.package, rule)
+        else f'"{rule}": []'
+        for rule in policy.rules
+    )
     return f'"{policy.id}": {{{rules}}}'
 
 
@@ -45,28 +52,41 @@ def _object_rule(name: str, entries: Sequence[str]) -> str:
     return f"{name} := {{\n\t{body},\n}}" if entries else f"{name} := {{}}"
 
 
-def build_dispatch(policies: Sequence[Policy], kinds: Sequence[str]) -> _Dispatch:
-    """One rule per kind collecting every applicable policy's results in one evaluation."""
+def build_dispatch(
+    policies: Sequence[Policy], kinds: Sequence[str], index: ModuleIndex | None = None
+) -> _Dispatch:
+    """One rule per kind collecting every applicable policy's results in one evaluation.
+
+    With an `index` of the loaded modules, a result rule no module can define (most policies
+    have no `warn`) is answered as empty without asking the runtime, which pays for every
+    reference it resolves; without one every result rule is asked.
+    """
     native = [p for p in policies if not p.conftest]
     conftest = tuple(p for p in policies if p.conftest)
     lines = [f"package {DISPATCH_PACKAGE}", "import rego.v1", ""]
     rule_of_kind: dict[str, str] = {}
     policies_of_kind: dict[str, tuple[Policy, ...]] = {}
-    for index, kind in enumerate(sorted(set(kinds))):
+    for number, kind in enumerate(sorted(set(kinds))):
         applicable = tuple(p for p in native if p.metadata.applies_to(kind))
         if not applicable:
             continue
-        rule = f"kind_{index}"
+        rule = f"kind_{number}"
         rule_of_kind[kind] = rule
         policies_of_kind[kind] = applicable
-        lines.append(_object_rule(rule, [_collect(p) for p in applicable]))
+        lines.append(_object_rule(rule, [_collect(p, index) for p in applicable]))
     if conftest:
-        lines.append(_object_rule("conftest", [_collect(p) for p in conftest]))
+        lines.append(_object_rule("conftest", [_collect(p, index) for p in conftest]))
     return _Dispatch("\n".join(lines) + "\n", rule_of_kind, policies_of_kind, conftest)
 
 
-def bundle_for(policy_set: PolicySet, estate: Estate, dispatch_module: str) -> RegoBundle:
-    modules = {**policy_set.modules, f"{DISPATCH_PACKAGE}.rego": dispatch_module}
+def bundle_for(
+    policy_set: PolicySet, estate: Estate, dispatch_module: str, modules: Mapping[str, str] | None = None
+) -> RegoBundle:
+    """The policy set's modules (or the subset `modules`), the dispatch module, data and estate."""
+    modules = {
+        **(policy_set.modules if modules is None else modules),
+        f"{DISPATCH_PACKAGE}.rego": dispatch_module,
+    }
     data = {"gavel": {"data": policy_set.data, "estate": estate.to_document()}}
     return RegoBundle(modules=modules, data=data, rego_v0_modules=policy_set.rego_v0_modules)
 
@@ -84,6 +104,8 @@ def _message_and_details(entry: Any) -> tuple[str, Mapping[str, Any]]:
 def _findings_from(
     policy: Policy, results: Mapping[str, Any], estate: Estate, resource_id: str
 ) -> list[Finding]:
+    if not any(results.values()):
+        return []
     ref = estate.resources[resource_id].ref()
     findings = []
     for rule, entries in results.items():
@@ -153,6 +175,15 @@ def _query_group(
     return findings
 
 
+def _reachable(policy_set: PolicySet, dispatch: _Dispatch, index: ModuleIndex) -> dict[str, str]:
+    """The modules the dispatch can reach. The modules of policies that judge none of the kinds,
+    and the helpers that nothing kept imports, are left out: the runtime walks every loaded
+    module on each reference it resolves, so every module costs on every resource."""
+    asked = [p for group in dispatch.policies_of_kind.values() for p in group] + list(dispatch.conftest)
+    idle = {p.package for p in policy_set.policies} - {p.package for p in asked}
+    return index.needed(policy_set.modules, idle)
+
+
 class PreparedEvaluation:
     """A policy set loaded once into a runtime, then asked about estates many times.
 
@@ -164,8 +195,10 @@ class PreparedEvaluation:
     def __init__(self, policy_set: PolicySet, runtime: RegoRuntime, kinds: Sequence[str], loaded: Estate):
         self.policy_set = policy_set
         self.runtime = runtime
-        self.dispatch = build_dispatch(policy_set.policies, kinds)
-        runtime.load(bundle_for(policy_set, loaded, self.dispatch.module))
+        index = ModuleIndex(policy_set.modules)
+        self.dispatch = build_dispatch(policy_set.policies, kinds, index)
+        self.loaded_modules = _reachable(policy_set, self.dispatch, index)
+        runtime.load(bundle_for(policy_set, loaded, self.dispatch.module, self.loaded_modules))
         self.bundle_digest = policy_set.digest()
         self.runtime_version = runtime.version()
 

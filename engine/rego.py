@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import orjson
+
 from .errors import PolicyError, SourceLocation
 
 # regorus appends a native backtrace to every message when this is set; users need the Rego error.
@@ -74,6 +76,19 @@ def location_of(message: str) -> tuple[SourceLocation | None, str]:
     return location, reason
 
 
+def to_json(value: Any) -> str:
+    """JSON text of an input or data document for regorus, through orjson: the estate document
+    of a large plan is several MiB, and every resource's input is encoded once per run.
+
+    What orjson refuses (an integer beyond 64 bits, a key that is not a string) goes through
+    `json`, which writes it exactly.
+    """
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
 def _sha256_hex(text: str) -> str:
     import hashlib
 
@@ -113,7 +128,7 @@ class EmbeddedRuntime:
                 location, reason = location_of(str(error))
                 raise PolicyError(f"Rego error: {reason}", location or SourceLocation(path)) from None
         engine.set_rego_v0(False)
-        engine.add_data_json(json.dumps(bundle.data))
+        engine.add_data_json(to_json(bundle.data))
         try:
             # regorus compiles lazily, on the first query: force it so unsafe variables and
             # similar compile errors are load errors here, as the OPA server reports them.
@@ -126,7 +141,7 @@ class EmbeddedRuntime:
     def query(self, path: str, input_document: Mapping[str, Any]) -> tuple[bool, Any]:
         if self._engine is None:
             raise PolicyError("no policy bundle loaded into the embedded runtime")
-        self._engine.set_input_json(json.dumps(input_document))
+        self._engine.set_input_json(to_json(input_document))
         # eval_rule is several times cheaper than a query once a large library is loaded; its
         # undefined marker and its refusal of paths that are not rules are settled by a query.
         try:

@@ -82,11 +82,18 @@ class GroupAppender:
             self._commit(batch)
 
     def _commit(self, batch: list[_Pending]) -> None:
+        # A caller that stopped waiting (a webhook request past its deadline cancels its future)
+        # still had its answer given, so its record is appended all the same; marking the rest
+        # running means no cancel can land between here and their results. Setting a result on a
+        # cancelled future would raise and end this thread, and with it all further recording.
+        waiting = [pending.future.set_running_or_notify_cancel() for pending in batch]
         try:
             receipts = self.store.append([pending.record for pending in batch], self.signer)
         except Exception as error:  # every waiting caller must learn its record was not recorded
-            for pending in batch:
-                pending.future.set_exception(error)
+            for pending, wants in zip(batch, waiting, strict=True):
+                if wants:
+                    pending.future.set_exception(error)
             return
-        for pending, receipt in zip(batch, receipts, strict=True):
-            pending.future.set_result(receipt)
+        for pending, wants, receipt in zip(batch, waiting, receipts, strict=True):
+            if wants:
+                pending.future.set_result(receipt)

@@ -7,11 +7,11 @@ provenance of the run) only add to it.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..engine.models import Decision, Finding, Waiver
 from .base import ReportContext
+from .json_encoding import pretty_json, with_sorted_keys
 from .summary import Summary, ordered_findings
 
 SCHEMA_VERSION = "1"
@@ -57,12 +57,7 @@ class JsonReport:
                 "evaluated_at": decision.evaluated_at.isoformat(),
             },
         }
-        return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
-
-
-def _sorted(value: Any) -> Any:
-    """Free-form data (policy details, waiver selectors) with keys sorted, for stable output."""
-    return json.loads(json.dumps(value, sort_keys=True))
+        return pretty_json(document)
 
 
 def _finding(finding: Finding) -> dict[str, Any]:
@@ -79,7 +74,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
             "location": {"file": resource.source, "line": resource.line},
         },
         "message": finding.message,
-        "details": _sorted(dict(finding.details)),
+        "details": with_sorted_keys(finding.details),
         "controls": sorted(finding.controls),
         "regulations": [
             {"framework": regulation.framework, "article": regulation.article}
@@ -95,7 +90,7 @@ def _waiver(waiver: Waiver) -> dict[str, Any]:
     return {
         "id": waiver.id,
         "policy_id": waiver.policy_id,
-        "selector": _sorted(dict(waiver.selector)),
+        "selector": with_sorted_keys(waiver.selector),
         "reason": waiver.reason,
         "owner": waiver.owner,
         "expires": waiver.expires.isoformat(),

@@ -16,7 +16,6 @@ as suppressed results, so the alert is closed as accepted rather than lost.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from urllib.parse import quote
 from ..engine.metadata import PolicyMetadata
 from ..engine.models import Decision, Finding, Outcome, Regulation, Severity
 from .base import ReportContext
+from .json_encoding import pretty_json
 from .summary import Summary, frameworks, ordered_findings, regulation_labels, source_path
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -195,7 +195,7 @@ class SarifReport:
                 }
             ],
         }
-        return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+        return pretty_json(document)
 
 
 def _rules(context: ReportContext, findings: list[Finding]) -> list[_Rule]:

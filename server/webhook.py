@@ -11,6 +11,7 @@ thread has its policies loaded, `/metrics` is Prometheus text.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -39,8 +40,7 @@ from ..engine.admission import (
 )
 from ..engine.admission_settings import AdmissionSettings, FailureMode, settings_from_document
 from ..engine.errors import PolicyError, SourceLocation
-from ..engine.estate import Estate
-from ..engine.evaluate import PreparedEvaluation
+from ..engine.kind_evaluation import KindEvaluation
 from ..engine.loader import PolicySet, load_data_file, load_policy_set
 from ..engine.models import EvidenceReceipt, Resource
 from ..engine.rego import EmbeddedRuntime
@@ -71,7 +71,9 @@ class WebhookConfig:
     deadline_seconds: float = 3.0
     evidence_url: str | None = None
     keys_dir: str = ".gavel/keys"
-    evaluation_threads: int = 2
+    # regorus holds the GIL while it evaluates, so a second evaluation thread in a worker runs
+    # nothing in parallel and only adds GIL hand-offs (about 10% fewer reviews/s under load).
+    evaluation_threads: int = 1
     namespace_lookup: str = "off"
     kubeconfig: str | None = None
     kube_context: str | None = None
@@ -132,7 +134,7 @@ def kubernetes_resource(obj: Mapping[str, Any], namespace: str, now: datetime) -
 
 
 class Evaluators:
-    """A pool of threads, each holding one runtime with the policy set loaded once."""
+    """A pool of threads, each holding its runtimes with the policy set loaded once (per kind group)."""
 
     def __init__(self, policy_set: PolicySet, threads: int):
         self.policy_set = policy_set
@@ -141,11 +143,11 @@ class Evaluators:
         self._threads = threads
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="gavel-eval")
 
-    def prepared(self) -> PreparedEvaluation:
-        prepared: PreparedEvaluation | None = getattr(self._local, "prepared", None)
+    def prepared(self) -> KindEvaluation:
+        prepared: KindEvaluation | None = getattr(self._local, "prepared", None)
         if prepared is None:
-            empty = Estate(resources={}, classification={})
-            prepared = PreparedEvaluation(self.policy_set, EmbeddedRuntime(), self.kinds, empty)
+            admitted = [kind for kind in self.kinds if kind in KIND_RESOURCES]
+            prepared = KindEvaluation(self.policy_set, self.kinds, EmbeddedRuntime, prepare=admitted)
             self._local.prepared = prepared
         return prepared
 
@@ -250,7 +252,7 @@ class WebhookService:
                     "evidence-index": str(receipt.log_index),
                     "evidence-digest": receipt.record_digest,
                 }
-                response = AdmissionResponse(**{**asdict(response), "audit_annotations": annotations})
+                response = dataclasses.replace(response, audit_annotations=annotations)
         return response
 
     async def _recorded(
@@ -269,11 +271,15 @@ class WebhookService:
             self.metrics.evidence_pending.set(self.recorder.pending)
 
 
+def review_body(response: AdmissionResponse) -> bytes:
+    """The AdmissionReview answer as compact JSON."""
+    return json.dumps(response.to_review(), separators=(",", ":")).encode()
+
+
 def _review_json(response: AdmissionResponse, status: int = 200) -> Response:
     from starlette.responses import Response
 
-    body = json.dumps(response.to_review(), separators=(",", ":"))
-    return Response(body, status_code=status, media_type="application/json")
+    return Response(review_body(response), status_code=status, media_type="application/json")
 
 
 async def _read_body(request: Request) -> bytes | None:

@@ -25,10 +25,11 @@ package gavel.accelerator_placement.k8s_gpu_approved_placement
 
 import rego.v1
 
+import data.gavel.lib.checks
 import data.gavel.lib.k8s
 import data.gavel.lib.regions
 
-placement := object.get(data, ["gavel", "data", "placement"], {})
+placement := checks.parameters("placement")
 
 approved_regions := object.get(placement, "approved_gpu_regions", [])
 

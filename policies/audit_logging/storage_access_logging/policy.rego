@@ -44,35 +44,38 @@ logged_classes := object.get(checks.parameters("audit_logging"), "access_logged_
 target_path := {"aws_s3_bucket": ["logging", "target_bucket"], "google_storage_bucket": ["logging", "log_bucket"]}
 
 deny contains checks.path_finding(input.resource, path, expected) if {
-	classification.in_classes(input.resource, logged_classes)
+	judged
 	path := target_path[input.resource.kind]
-	not logged(path)
-	not target_after_apply(path)
+	not logged
+	not target_after_apply
 }
 
 warn contains checks.after_apply(terraform.address(input.resource), concat(".", path), expected) if {
-	classification.in_classes(input.resource, logged_classes)
+	judged
 	path := target_path[input.resource.kind]
-	not logged(path)
-	target_after_apply(path)
+	not logged
+	target_after_apply
 }
 
 expected := "the name of a log bucket"
 
-logged(path) if named(terraform.leaf_values(input.resource.attributes, path))
+# Rules rather than functions, so the deny and the warn share one evaluation of each.
+judged if classification.in_classes(input.resource, logged_classes)
 
-logged(_) if {
-	input.resource.kind == "aws_s3_bucket"
-	named([r.attributes.target_bucket | some r in settings.of_kind(input.resource, "aws_s3_bucket_logging")])
-}
+logged if named(terraform.leaf_values(input.resource.attributes, target_path[input.resource.kind]))
 
-target_after_apply(path) if terraform.unknown(input.resource, path)
+logged if named([r.attributes.target_bucket | some r in bucket_logging])
 
-target_after_apply(_) if {
-	input.resource.kind == "aws_s3_bucket"
-	some r in settings.of_kind(input.resource, "aws_s3_bucket_logging")
+target_after_apply if terraform.unknown(input.resource, target_path[input.resource.kind])
+
+target_after_apply if {
+	some r in bucket_logging
 	terraform.unknown(r, ["target_bucket"])
 }
+
+bucket_logging := settings.of_kind(input.resource, "aws_s3_bucket_logging") if {
+	input.resource.kind == "aws_s3_bucket"
+} else := []
 
 named(targets) if {
 	some target in targets

@@ -11,7 +11,7 @@
 #   id: sagemaker_network_isolation
 #   version: 1.0.0
 #   severity: high
-#   controls: [GVL-NET-05]
+#   controls: [GVL-NET-07]
 #   regulations:
 #     - {framework: GDPR, article: "Art. 32(1)(b)"}
 #     - {framework: GDPR, article: "Art. 25(1)"}
@@ -35,7 +35,7 @@ import data.gavel.lib.classification
 import data.gavel.lib.cloud
 import data.gavel.lib.terraform
 
-classes := object.get(data, ["gavel", "data", "cloud_storage", "isolation_classifications"], ["personal", "special-category"])
+classes := object.get(checks.documents, ["cloud_storage", "isolation_classifications"], ["personal", "special-category"])
 
 settings := cloud.settings(input.resource)
 

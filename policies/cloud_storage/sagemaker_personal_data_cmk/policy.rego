@@ -33,7 +33,7 @@ import data.gavel.lib.classification
 import data.gavel.lib.cloud
 import data.gavel.lib.terraform
 
-cmk_classes := object.get(data, ["gavel", "data", "encryption", "cmk_classifications"], ["personal", "special-category"])
+cmk_classes := object.get(checks.documents, ["encryption", "cmk_classifications"], ["personal", "special-category"])
 
 settings := cloud.settings(input.resource)
 

@@ -11,7 +11,7 @@
 #   id: storage_classification_declared
 #   version: 1.0.0
 #   severity: low
-#   controls: [GVL-GOV-01]
+#   controls: [GVL-GOV-07]
 #   regulations:
 #     - {framework: GDPR, article: "Art. 30(1)(c)"}
 #     - {framework: NIST-800-53, article: "RA-2"}
@@ -28,10 +28,11 @@ package gavel.cloud_storage.storage_classification_declared
 
 import rego.v1
 
+import data.gavel.lib.checks
 import data.gavel.lib.classification
 import data.gavel.lib.terraform
 
-exempt_labels := object.get(data, ["gavel", "data", "cloud_storage", "classified_kinds_exempt_labels"], [])
+exempt_labels := object.get(checks.documents, ["cloud_storage", "classified_kinds_exempt_labels"], [])
 
 deny contains {
 	"msg": sprintf("%s: no data classification; tag it data-classification with one of %v", [terraform.address(input.resource), classification.levels]),

@@ -15,7 +15,6 @@
 #     - {framework: GDPR, article: "Art. 32(1)(c)"}
 #     - {framework: NIST-800-53, article: "CP-9"}
 #     - {framework: ISO-27001, article: "A.8.13"}
-#     - {framework: CIS, article: "AWS Foundations 1.5.0 2.1.3"}
 #   resource_kinds: [AWS::S3::Bucket, storage.googleapis.com/Bucket]
 #   remediation: |
 #     aws s3api put-bucket-versioning --bucket <name> --versioning-configuration Status=Enabled
@@ -30,7 +29,7 @@ import data.gavel.lib.classification
 import data.gavel.lib.cloud
 import data.gavel.lib.terraform
 
-classes := object.get(data, ["gavel", "data", "cloud_storage", "versioning_classifications"], ["personal", "special-category"])
+classes := object.get(checks.documents, ["cloud_storage", "versioning_classifications"], ["personal", "special-category"])
 
 versioning := ["supplementaryConfiguration.BucketVersioningConfiguration.status", status, "Enabled"] if {
 	cloud.aws_item(input.resource)

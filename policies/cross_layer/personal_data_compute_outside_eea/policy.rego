@@ -33,6 +33,9 @@ import rego.v1
 import data.gavel.lib.graph
 import data.gavel.lib.regions
 
+# By its own path: read through `regions`, every rule of that package is evaluated for each workload.
+import data.gavel.lib.regions.eea_example
+
 deny contains violation if {
 	personal := graph.classified_at_least(graph.read_data(input.resource.id), "personal")
 	count(personal) > 0
@@ -42,12 +45,12 @@ deny contains violation if {
 	violation := {
 		"msg": sprintf("%s reads personal data from %s and runs in %s (%s): %s; run it in %s", [
 			graph.display(input.resource), concat(", ", datasets), placement.location,
-			placement.via, regions.reason(placement.location), regions.eea_example,
+			placement.via, regions.reason(placement.location), eea_example,
 		]),
 		"details": {
 			"field": "runs_on",
 			"actual": placement.location,
-			"expected": regions.eea_example,
+			"expected": eea_example,
 			"via": placement.via,
 			"datasets": [d.id | some d in personal],
 		},

@@ -47,19 +47,14 @@ deny contains violation if {
 	datasets := sort({w.dataset | some w in writes; is_string(w.dataset)})
 	violation := {
 		"msg": sprintf("%s receives personal data from %s (%s) but has no lifecycle rule that expires it; add %s", [
-			graph.display(input.resource), concat(", ", writers), concat(", ", datasets), expected[input.resource.kind],
+			graph.display(input.resource), concat(", ", writers), concat(", ", datasets), lifecycle.remedy[input.resource.kind],
 		]),
 		"details": {
 			"field": "lifecycle_rule",
 			"actual": null,
-			"expected": expected[input.resource.kind],
+			"expected": lifecycle.remedy[input.resource.kind],
 			"writers": writers,
 			"datasets": datasets,
 		},
 	}
-}
-
-expected := {
-	"aws_s3_bucket": "an enabled lifecycle rule with an expiration",
-	"google_storage_bucket": "a lifecycle rule with a Delete action",
 }

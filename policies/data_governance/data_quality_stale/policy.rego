@@ -29,11 +29,8 @@ max_days := object.get(governance.params, "max_validation_age_days", 7)
 
 day_ns := ((24 * 60) * 60) * 1000000000
 
-validations := [v |
-	key := governance.dataset_key(input.resource)
-	some v in governance.resources_of("gx_validation_result")
-	v.attributes.dataset == key
-]
+# The validation results joined to the dataset by their `validates` edges.
+validations := governance.sources_of_kind(input.resource.id, "validates", "gx_validation_result")
 
 passing_times := [time.parse_rfc3339_ns(v.attributes.run_time) |
 	some v in validations

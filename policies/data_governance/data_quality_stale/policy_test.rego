@@ -3,15 +3,22 @@ package gavel.data_governance.data_quality_stale_test
 import rego.v1
 
 import data.gavel.data_governance.data_quality_stale as policy
+import data.gavel.lib.graph
 
 dataset := {"id": "openlineage:dataset:s3://lake/users", "kind": "openlineage_dataset", "attributes": {"namespace": "s3://lake", "name": "users", "last_event_time": "2025-03-20T00:00:00+00:00"}}
 
-estate(results) := {
-	"resources": {sprintf("gx:%d", [i]): r | some i, r in results},
-	"by_kind": {"gx_validation_result": [sprintf("gx:%d", [i]) | some i, _ in results]},
-}
+# Validation results, each joined by a `validates` edge to the dataset resource its key names.
+estate(results) := graph.estate_document(
+	{sprintf("gx:%d", [i]): r | some i, r in results},
+	[{"from": sprintf("gx:%d", [i]), "to": dataset_ids[r.attributes.dataset], "type": "validates"} | some i, r in results],
+)
 
 validation(success, run_time, target) := {"kind": "gx_validation_result", "attributes": {"success": success, "run_time": run_time, "dataset": target}}
+
+dataset_ids := {
+	"dataset:s3://lake/users": dataset.id,
+	"dataset:s3://lake/other": "openlineage:dataset:s3://lake/other",
+}
 
 test_recent_passing_validation_allowed if {
 	count(policy.deny) == 0 with input as {"resource": dataset}

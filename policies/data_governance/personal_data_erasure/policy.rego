@@ -22,7 +22,6 @@ package gavel.data_governance.personal_data_erasure
 
 import rego.v1
 
-import data.gavel.lib.classification
 import data.gavel.lib.governance
 
 tag_keys := object.get(governance.params, "erasure_job_keys", ["erasure-job"])
@@ -30,20 +29,19 @@ tag_keys := object.get(governance.params, "erasure_job_keys", ["erasure-job"])
 job_labels := object.get(governance.params, "erasure_job_labels", {"purpose": "erasure"})
 
 deny contains {
-	"msg": sprintf("%s: %s data has no registered erasure job; tag it %s=<namespace>/<job> or run a job tagged %s that writes it", [input.resource.id, classification.of(input.resource), tag_keys[0], shown_labels]),
+	"msg": sprintf("%s: %s data has no registered erasure job; tag it %s=<namespace>/<job> or run a job tagged %s that writes it", [input.resource.id, governance.input_level, tag_keys[0], shown_labels]),
 	"details": {"field": sprintf("labels.%s", [tag_keys[0]]), "actual": null, "expected": "an erasure job for this dataset"},
 } if {
-	classification.is_personal(input.resource)
+	governance.input_personal
 	not governance.tag(input.resource, tag_keys)
 	not erased_by_job
 	shown_labels := concat(",", [sprintf("%s=%s", [k, v]) | some k, v in job_labels])
 }
 
+# A lineage job writing the dataset (a `writes` edge to it) is tagged as an erasure job.
 erased_by_job if {
-	key := governance.dataset_key(input.resource)
-	some job in governance.resources_of("openlineage_job")
+	some job in governance.sources_of_kind(input.resource.id, "writes", "openlineage_job")
 	erasure_job(job)
-	key in job.attributes.outputs
 }
 
 erasure_job(job) if {

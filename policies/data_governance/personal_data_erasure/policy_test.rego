@@ -3,12 +3,27 @@ package gavel.data_governance.personal_data_erasure_test
 import rego.v1
 
 import data.gavel.data_governance.personal_data_erasure as policy
+import data.gavel.lib.graph
 
 dataset(labels) := {"id": "openlineage:dataset:s3://lake/users", "kind": "openlineage_dataset", "labels": labels, "attributes": {"namespace": "s3://lake", "name": "users"}}
 
-estate(labels, outputs) := {
-	"resources": {"openlineage:job:gov/erase": {"kind": "openlineage_job", "labels": labels, "attributes": {"outputs": outputs}}},
-	"by_kind": {"openlineage_job": ["openlineage:job:gov/erase"]},
+# A job with `labels` writing the dataset resources named by `outputs` (a `writes` edge each),
+# and a Kubernetes Job running it that inherits those edges.
+estate(labels, outputs) := graph.estate_document(
+	{
+		"openlineage:job:gov/erase": {"kind": "openlineage_job", "labels": labels, "attributes": {"outputs": outputs}},
+		"kubernetes:Job/gov/erase": {"kind": "Job", "labels": {"purpose": "erasure"}, "attributes": {}},
+	},
+	[edge |
+		some output in outputs
+		some writer in ["openlineage:job:gov/erase", "kubernetes:Job/gov/erase"]
+		edge := {"from": writer, "to": dataset_ids[output], "type": "writes"}
+	],
+)
+
+dataset_ids := {
+	"dataset:s3://lake/users": "openlineage:dataset:s3://lake/users",
+	"dataset:s3://lake/other": "openlineage:dataset:s3://lake/other",
 }
 
 test_no_erasure_job_denied if {

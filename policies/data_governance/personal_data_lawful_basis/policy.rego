@@ -24,7 +24,6 @@ package gavel.data_governance.personal_data_lawful_basis
 
 import rego.v1
 
-import data.gavel.lib.classification
 import data.gavel.lib.governance
 
 basis_keys := object.get(governance.params, "lawful_basis_keys", ["lawful-basis"])
@@ -33,27 +32,31 @@ purpose_keys := object.get(governance.params, "purpose_keys", ["purpose"])
 
 lawful_bases := object.get(governance.params, "lawful_bases", ["consent", "contract", "legal-obligation", "vital-interests", "public-task", "legitimate-interests"])
 
+basis := governance.tag(input.resource, basis_keys)
+
+purpose := governance.tag(input.resource, purpose_keys)
+
 deny contains {
-	"msg": sprintf("%s: %s data declares no lawful basis; tag it %s=<%s>", [input.resource.id, classification.of(input.resource), basis_keys[0], concat("|", lawful_bases)]),
+	"msg": sprintf("%s: %s data declares no lawful basis; tag it %s=<%s>", [input.resource.id, governance.input_level, basis_keys[0], concat("|", lawful_bases)]),
 	"details": {"field": sprintf("labels.%s", [basis_keys[0]]), "actual": null, "expected": lawful_bases},
 } if {
-	classification.is_personal(input.resource)
-	not governance.tag(input.resource, basis_keys)
+	governance.input_personal
+	not basis
 }
 
 deny contains {
 	"msg": sprintf("%s: lawful basis %q is not one of %s", [input.resource.id, basis, concat(", ", lawful_bases)]),
 	"details": {"field": sprintf("labels.%s", [basis_keys[0]]), "actual": basis, "expected": lawful_bases},
 } if {
-	classification.is_personal(input.resource)
-	basis := governance.tag(input.resource, basis_keys)
+	governance.input_personal
+	is_string(basis)
 	not lower(trim_space(basis)) in lawful_bases
 }
 
 deny contains {
-	"msg": sprintf("%s: %s data declares no processing purpose; tag it %s=<purpose>", [input.resource.id, classification.of(input.resource), purpose_keys[0]]),
+	"msg": sprintf("%s: %s data declares no processing purpose; tag it %s=<purpose>", [input.resource.id, governance.input_level, purpose_keys[0]]),
 	"details": {"field": sprintf("labels.%s", [purpose_keys[0]]), "actual": null, "expected": "the purpose the data was collected for"},
 } if {
-	classification.is_personal(input.resource)
-	not governance.tag(input.resource, purpose_keys)
+	governance.input_personal
+	not purpose
 }

@@ -21,36 +21,36 @@ package gavel.data_governance.personal_data_retention
 
 import rego.v1
 
-import data.gavel.lib.classification
 import data.gavel.lib.governance
 
 keys := object.get(governance.params, "retention_keys", ["retention"])
 
 max_days := object.get(governance.params, "max_retention_days", 3650)
 
+retention := governance.tag(input.resource, keys)
+
 deny contains {
-	"msg": sprintf("%s: %s data declares no retention period; tag it %s=<ISO 8601 duration, e.g. P2Y>", [input.resource.id, classification.of(input.resource), keys[0]]),
+	"msg": sprintf("%s: %s data declares no retention period; tag it %s=<ISO 8601 duration, e.g. P2Y>", [input.resource.id, governance.input_level, keys[0]]),
 	"details": {"field": sprintf("labels.%s", [keys[0]]), "actual": null, "expected": sprintf("a period of at most %d days", [max_days])},
 } if {
-	classification.is_personal(input.resource)
-	not governance.tag(input.resource, keys)
+	governance.input_personal
+	not retention
 }
 
 deny contains {
-	"msg": sprintf("%s: retention %q is not a period gavel can read; use an ISO 8601 duration (P30D, P18M, P2Y) or days", [input.resource.id, value]),
-	"details": {"field": sprintf("labels.%s", [keys[0]]), "actual": value, "expected": "PnD, PnW, PnM, PnY or a number of days"},
+	"msg": sprintf("%s: retention %q is not a period gavel can read; use an ISO 8601 duration (P30D, P18M, P2Y) or days", [input.resource.id, retention]),
+	"details": {"field": sprintf("labels.%s", [keys[0]]), "actual": retention, "expected": "PnD, PnW, PnM, PnY or a number of days"},
 } if {
-	classification.is_personal(input.resource)
-	value := governance.tag(input.resource, keys)
-	not governance.retention_days(value)
+	governance.input_personal
+	is_string(retention)
+	not governance.retention_days(retention)
 }
 
 deny contains {
-	"msg": sprintf("%s: retention %s (%d days) exceeds the %d days allowed for personal data", [input.resource.id, value, days, max_days]),
-	"details": {"field": sprintf("labels.%s", [keys[0]]), "actual": value, "expected": sprintf("at most %d days", [max_days])},
+	"msg": sprintf("%s: retention %s (%d days) exceeds the %d days allowed for personal data", [input.resource.id, retention, days, max_days]),
+	"details": {"field": sprintf("labels.%s", [keys[0]]), "actual": retention, "expected": sprintf("at most %d days", [max_days])},
 } if {
-	classification.is_personal(input.resource)
-	value := governance.tag(input.resource, keys)
-	days := governance.retention_days(value)
+	governance.input_personal
+	days := governance.retention_days(retention)
 	days > max_days
 }

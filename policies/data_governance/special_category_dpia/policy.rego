@@ -20,7 +20,6 @@ package gavel.data_governance.special_category_dpia
 
 import rego.v1
 
-import data.gavel.lib.classification
 import data.gavel.lib.governance
 
 keys := object.get(governance.params, "dpia_keys", ["dpia"])
@@ -29,6 +28,6 @@ deny contains {
 	"msg": sprintf("%s: special-category data without a DPIA reference; tag it %s=<DPIA id or URL>", [input.resource.id, keys[0]]),
 	"details": {"field": sprintf("labels.%s", [keys[0]]), "actual": null, "expected": "the reference of the DPIA covering this dataset"},
 } if {
-	classification.is_special_category(input.resource)
+	governance.input_special_category
 	not governance.tag(input.resource, keys)
 }

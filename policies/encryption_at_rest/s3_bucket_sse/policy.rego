@@ -38,19 +38,23 @@ import data.gavel.lib.terraform
 
 config_kind := "aws_s3_bucket_server_side_encryption_configuration"
 
+sse_defaults := s3.input_sse_defaults
+
+undeterminable if s3.undeterminable(input.resource, config_kind)
+
 deny contains {
 	"msg": sprintf("%s: server_side_encryption_configuration is missing; set sse_algorithm to aws:kms (or AES256)", [terraform.address(input.resource)]),
 	"details": {"field": "server_side_encryption_configuration", "actual": null, "expected": "sse_algorithm = aws:kms"},
 } if {
-	count(s3.sse_defaults(input.resource)) == 0
-	not s3.undeterminable(input.resource, config_kind)
+	count(sse_defaults) == 0
+	not undeterminable
 }
 
 deny contains {
 	"msg": sprintf("%s: server_side_encryption_configuration has no sse_algorithm; set sse_algorithm to aws:kms (or AES256)", [terraform.address(input.resource)]),
 	"details": {"field": "server_side_encryption_configuration.rule.apply_server_side_encryption_by_sse_default.sse_algorithm", "actual": null, "expected": "aws:kms"},
 } if {
-	some sse_default in s3.sse_defaults(input.resource)
+	some sse_default in sse_defaults
 	not terraform.has_value(sse_default, "sse_algorithm")
 }
 
@@ -58,6 +62,6 @@ warn contains {
 	"msg": sprintf("%s: the bucket name is known only after apply, so its %s cannot be matched; check that one applies with sse_algorithm aws:kms", [terraform.address(input.resource), config_kind]),
 	"details": {"field": "bucket", "actual": null, "expected": "a known bucket name"},
 } if {
-	count(s3.sse_defaults(input.resource)) == 0
-	s3.undeterminable(input.resource, config_kind)
+	count(sse_defaults) == 0
+	undeterminable
 }

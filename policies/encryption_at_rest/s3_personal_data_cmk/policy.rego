@@ -32,21 +32,27 @@ package gavel.encryption_at_rest.s3_personal_data_cmk
 
 import rego.v1
 
+import data.gavel.lib.checks
 import data.gavel.lib.classification
 import data.gavel.lib.s3
 import data.gavel.lib.terraform
 
-kms_algorithms := object.get(data, ["gavel", "data", "encryption", "kms_sse_algorithms"], ["aws:kms", "aws:kms:dsse"])
+kms_algorithms := object.get(checks.documents, ["encryption", "kms_sse_algorithms"], ["aws:kms", "aws:kms:dsse"])
 
-cmk_classes := object.get(data, ["gavel", "data", "encryption", "cmk_classifications"], ["personal", "special-category"])
+cmk_classes := object.get(checks.documents, ["encryption", "cmk_classifications"], ["personal", "special-category"])
 
 field := "server_side_encryption_configuration.rule.apply_server_side_encryption_by_default"
+
+# Rules rather than function calls, so every rule below shares one evaluation of each.
+judged if classification.in_classes(input.resource, cmk_classes)
+
+sse_defaults := s3.input_sse_defaults
 
 deny contains {
 	"msg": sprintf("%s: %s data without a customer-managed key (%s); set sse_algorithm to aws:kms and kms_master_key_id to your KMS key", [terraform.address(input.resource), classification.of(input.resource), problem]),
 	"details": {"field": field, "actual": actual, "expected": "sse_algorithm = aws:kms, kms_master_key_id = <customer-managed key ARN>"},
 } if {
-	classification.in_classes(input.resource, cmk_classes)
+	judged
 	not s3.undeterminable(input.resource, "aws_s3_bucket_server_side_encryption_configuration")
 	not uses_cmk
 	not key_after_apply
@@ -57,7 +63,7 @@ warn contains {
 	"msg": sprintf("%s: kms_master_key_id is known only after apply; check that it names a customer-managed key, not alias/aws/s3", [terraform.address(input.resource)]),
 	"details": {"field": concat(".", [field, "kms_master_key_id"]), "actual": "(known after apply)", "expected": "<customer-managed key ARN>"},
 } if {
-	classification.in_classes(input.resource, cmk_classes)
+	judged
 	not uses_cmk
 	key_after_apply
 }
@@ -65,12 +71,12 @@ warn contains {
 # KMS encryption whose key the plan cannot show yet: neither a pass nor a violation.
 key_after_apply if {
 	s3.kms_key_unknown(input.resource)
-	some sse_default in s3.sse_defaults(input.resource)
+	some sse_default in sse_defaults
 	sse_default.sse_algorithm in kms_algorithms
 }
 
 uses_cmk if {
-	some sse_default in s3.sse_defaults(input.resource)
+	some sse_default in sse_defaults
 	sse_default.sse_algorithm in kms_algorithms
 	customer_key(sse_default.kms_master_key_id)
 }
@@ -82,9 +88,9 @@ customer_key(key) if {
 }
 
 finding := ["no default encryption is declared", null] if {
-	count(s3.sse_defaults(input.resource)) == 0
+	count(sse_defaults) == 0
 } else := [sprintf("sse_algorithm is %v", [algorithms]), algorithms] if {
-	algorithms := [a | some d in s3.sse_defaults(input.resource); a := object.get(d, "sse_algorithm", null)]
+	algorithms := [a | some d in sse_defaults; a := object.get(d, "sse_algorithm", null)]
 	every a in algorithms {
 		not a in kms_algorithms
 	}

@@ -40,7 +40,7 @@ deny contains {
 	"msg": sprintf("%s: no bucket policy denies requests without TLS; add a statement with Effect Deny and Condition {\"Bool\": {\"aws:SecureTransport\": \"false\"}}", [terraform.address(input.resource)]),
 	"details": {"field": "policy", "actual": null, "expected": expected},
 } if {
-	not s3.tls_only(input.resource)
+	not tls_only
 	not undeterminable
 }
 
@@ -48,9 +48,12 @@ warn contains {
 	"msg": sprintf("%s: its bucket policy is known only after apply; check that it denies requests with aws:SecureTransport false", [terraform.address(input.resource)]),
 	"details": {"field": "policy", "actual": null, "expected": expected},
 } if {
-	not s3.tls_only(input.resource)
+	not tls_only
 	undeterminable
 }
+
+# Asked once per evaluation: the deny and the warn both read it.
+tls_only if s3.tls_only(input.resource)
 
 undeterminable if s3.undeterminable(input.resource, "aws_s3_bucket_policy")
 

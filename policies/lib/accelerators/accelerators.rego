@@ -4,9 +4,10 @@ package gavel.lib.accelerators
 
 import rego.v1
 
+import data.gavel.lib.checks
 import data.gavel.lib.terraform
 
-catalog := object.get(data, ["gavel", "data", "accelerators"], {})
+catalog := checks.parameters("accelerators")
 
 # AWS EC2 and SageMaker types: p4d.24xlarge, ml.g5.xlarge.
 aws_gpu_instance_type(instance_type) if {

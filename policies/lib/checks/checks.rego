@@ -9,10 +9,14 @@ import rego.v1
 
 import data.gavel.lib.terraform
 
-# The data document `name` (policies/data/<name>.yaml deep-merged with the user's --data files),
-# or an empty object without one. Read by its full path: materialising a larger part of `data`
-# (all of data.gavel.data) costs the embedded runtime several times more per evaluation.
-parameters(name) := object.get(data, ["gavel", "data", name], {})
+# Every data document (policies/data/<name>.yaml deep-merged with the user's --data files),
+# read once per evaluation. A rule's value is kept for the whole query, while the embedded
+# runtime walks every loaded module on each read of `data` from a function or another rule:
+# policies read their parameters from here, never from `data` directly.
+documents := object.get(data, ["gavel", "data"], {})
+
+# The data document `name`, or an empty object without one.
+parameters(name) := object.get(documents, name, {})
 
 # True when the path (through nested blocks) holds at least one value and every one is true.
 on(attributes, path) if {

@@ -3,6 +3,7 @@ package gavel.lib.governance_test
 import rego.v1
 
 import data.gavel.lib.governance
+import data.gavel.lib.graph
 
 test_tag_takes_the_first_non_empty_key if {
 	governance.tag({"labels": {"lawful-basis": " ", "legal-basis": "consent"}}, ["lawful-basis", "legal-basis"]) == "consent"
@@ -10,8 +11,14 @@ test_tag_takes_the_first_non_empty_key if {
 	not governance.tag({}, ["lawful-basis"])
 }
 
-test_dataset_key_matches_identity_keys if {
-	governance.dataset_key({"attributes": {"namespace": "s3://lake/", "name": "/users"}}) == "dataset:s3://lake/users"
+test_classification_of_the_judged_resource if {
+	governance.input_level == "special-category" with input as {"resource": {"classification": "Special-Category"}}
+	governance.input_personal with input as {"resource": {"classification": "special-category"}}
+	governance.input_special_category with input as {"resource": {"labels": {"data_classification": "special-category"}}}
+	governance.input_personal with input as {"resource": {"labels": {"classification": "personal"}}}
+	not governance.input_special_category with input as {"resource": {"labels": {"classification": "personal"}}}
+	not governance.input_personal with input as {"resource": {"classification": "confidential"}}
+	not governance.input_level with input as {"resource": {"labels": {}}}
 }
 
 test_retention_days if {
@@ -23,7 +30,20 @@ test_retention_days if {
 	not governance.retention_days("P1Y6M")
 }
 
-test_resources_of_reads_by_kind if {
-	estate := {"resources": {"a": {"kind": "gx_validation_result"}, "b": {"kind": "openlineage_job"}}, "by_kind": {"gx_validation_result": ["a"]}}
-	governance.resources_of("gx_validation_result") == [{"kind": "gx_validation_result"}] with data.gavel.estate as estate
+test_sources_of_kind_follows_edges_into_the_resource if {
+	estate := graph.estate_document(
+		{
+			"job": {"kind": "openlineage_job"},
+			"pod": {"kind": "Job"},
+			"other": {"kind": "openlineage_job"},
+			"d": {"kind": "openlineage_dataset"},
+		},
+		[
+			{"from": "job", "to": "d", "type": "writes"},
+			{"from": "pod", "to": "d", "type": "writes"},
+			{"from": "other", "to": "d", "type": "reads"},
+		],
+	)
+	governance.sources_of_kind("d", "writes", "openlineage_job") == [{"kind": "openlineage_job"}] with data.gavel.estate as estate
+	governance.sources_of_kind("job", "writes", "openlineage_job") == [] with data.gavel.estate as estate
 }

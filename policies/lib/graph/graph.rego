@@ -1,7 +1,11 @@
 # The estate graph (data.gavel.estate): typed edges between resources of every layer, resolved
 # by the engine from the identity keys adapters declare (engine/identities.py). Rules follow
-# edges through the `out`/`in` indexes, never by scanning `edges`, so judging one resource costs
-# the size of its neighbourhood, not of the estate.
+# edges through the `out`/`in` indexes (the estate holds no list of edges to scan), so judging
+# one resource costs the size of its neighbourhood, not of the estate.
+#
+# A rule of another package is imported by its own path (`k8s_placement`), not read through its
+# package (`k8s.placement`): the embedded runtime evaluates every rule of a package read as a
+# whole, for each resource judged.
 #
 # Edge types, read `<source> <type> <target>`: reads, writes (a job or the workload running it ->
 # datasets or storage), stored_in (dataset -> storage), encrypted_by (-> key), runs_on (workload
@@ -14,6 +18,7 @@ import rego.v1
 
 import data.gavel.lib.classification
 import data.gavel.lib.k8s
+import data.gavel.lib.k8s.placement as k8s_placement
 import data.gavel.lib.regions
 
 estate := object.get(data, ["gavel", "estate"], {})
@@ -140,8 +145,8 @@ pinned(r) := {{"location": l, "via": "node selector"} |
 }
 
 location_label_keys := array.concat(
-	object.get(k8s.placement, "region_label_keys", []),
-	object.get(k8s.placement, "zone_label_keys", []),
+	object.get(k8s_placement, "region_label_keys", []),
+	object.get(k8s_placement, "zone_label_keys", []),
 )
 
 hosted(r) := {{"location": l, "via": host} |
@@ -233,7 +238,6 @@ personal_write(_, writer) if level_of(writer) in personal_levels
 # data.gavel.estate.
 estate_document(resources, edges) := {
 	"resources": resources,
-	"edges": edges,
 	"out": {node: index(edges, node, "from", "to") | some edge in edges; node := edge.from},
 	"in": {node: index(edges, node, "to", "from") | some edge in edges; node := edge.to},
 	"upstream": {node: upstream_step(edges, node) | some edge in edges; edge.type == "writes"; node := edge.to},

@@ -5,11 +5,13 @@ package gavel.lib.k8s
 
 import rego.v1
 
+import data.gavel.lib.checks
+
 template_kinds := {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController"}
 
-accelerator_catalog := object.get(data, ["gavel", "data", "accelerators", "kubernetes"], {})
+accelerator_catalog := object.get(checks.documents, ["accelerators", "kubernetes"], {})
 
-placement := object.get(data, ["gavel", "data", "placement"], {})
+placement := checks.parameters("placement")
 
 # `Deployment/ml/train`, for messages.
 display(resource) := sprintf("%s/%s/%s", [resource.kind, resource.namespace, resource.name]) if {

@@ -34,6 +34,13 @@ expiries(resource) := [days |
 # True when the store expires data in any way.
 expires(resource) if count(expiries(resource)) > 0
 
+# What makes each kind of store expire data, as a message tells the user to add it.
+remedy := {
+	"aws_s3_bucket": "an enabled lifecycle rule with an expiration",
+	"google_storage_bucket": "a lifecycle rule with a Delete action",
+	"google_bigquery_dataset": "a default table or partition expiration",
+}
+
 # Expiration blocks of enabled S3 lifecycle rules, inline (provider v3) or configured separately.
 s3_expirations(bucket) := array.concat(
 	[e |

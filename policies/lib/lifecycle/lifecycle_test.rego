@@ -46,3 +46,7 @@ test_bigquery_expiration_in_days if {
 test_other_kinds_never_expire if {
 	not lifecycle.expires(store("azurerm_storage_account", {}))
 }
+
+test_every_kind_of_store_read_has_a_remedy if {
+	object.keys(lifecycle.remedy) == {"aws_s3_bucket", "google_storage_bucket", "google_bigquery_dataset"}
+}

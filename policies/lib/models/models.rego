@@ -6,7 +6,9 @@ package gavel.lib.models
 
 import rego.v1
 
-params := object.get(data, ["gavel", "data", "model_risk"], {})
+import data.gavel.lib.checks
+
+params := checks.parameters("model_risk")
 
 # `mlflow_model_version credit-risk/3`, for messages.
 display(resource) := sprintf("model version %s", [resource.name])

@@ -7,9 +7,10 @@ package gavel.lib.pipelines
 import rego.v1
 
 import data.gavel.lib.accelerators
+import data.gavel.lib.checks
 import data.gavel.lib.k8s
 
-placement := object.get(data, ["gavel", "data", "placement"], {})
+placement := checks.parameters("placement")
 
 task_kinds := {"kfp_task", "argo_template"}
 

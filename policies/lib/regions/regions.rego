@@ -7,7 +7,9 @@ package gavel.lib.regions
 
 import rego.v1
 
-table := object.get(data, ["gavel", "data", "regions"], {})
+import data.gavel.lib.checks
+
+table := checks.parameters("regions")
 
 normalise(location) := replace(replace(lower(trim_space(location)), " ", ""), "_", "-")
 
@@ -35,18 +37,22 @@ in_eea(location) if jurisdiction(location).eea == true
 
 # GDPR Chapter V: transfers need no further basis when the destination is in the EEA or has an
 # adequacy decision (Art. 45).
-transfer_permitted(location) if in_eea(location)
+transfer_permitted(location) if permitted(jurisdiction(location))
 
-transfer_permitted(location) if jurisdiction(location).adequacy == true
+# The same, for a jurisdiction already looked up (each lookup normalises and matches the name).
+permitted(j) if j.eea == true
+
+permitted(j) if j.adequacy == true
 
 # Why a location is not acceptable for personal data, for messages.
-reason(location) := sprintf("region %q is not in the regions table; it is treated as outside the EEA", [location]) if {
-	not known(location)
-} else := sprintf("region %q is in %s, outside the EEA", [location, country_name(location)])
+reason(location) := reason_in(location, jurisdiction(location))
 
-country_name(location) := c if {
-	c := jurisdiction(location).country
-	is_string(c)
+reason_in(location, j) := sprintf("region %q is not in the regions table; it is treated as outside the EEA", [location]) if {
+	not j.known
+} else := sprintf("region %q is in %s, outside the EEA", [location, country_name(j)])
+
+country_name(j) := j.country if {
+	is_string(j.country)
 } else := "several non-EEA countries"
 
 # Where a resource lives: its own `location`, `region` or `availability_zone` attribute (GCS,
@@ -77,9 +83,10 @@ transfer_violations(subject, location, field) := {v |
 	}
 } | {v |
 	regions_known_location(location)
-	not transfer_permitted(location)
+	j := jurisdiction(location)
+	not permitted(j)
 	v := {
-		"msg": sprintf("%s: personal data outside the EEA without an adequacy basis: %s; set %s to %s", [subject, reason(location), field, eea_example]),
+		"msg": sprintf("%s: personal data outside the EEA without an adequacy basis: %s; set %s to %s", [subject, reason_in(location, j), field, eea_example]),
 		"details": {"field": field, "actual": location, "expected": eea_example},
 	}
 }

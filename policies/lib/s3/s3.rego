@@ -9,7 +9,7 @@ package gavel.lib.s3
 import rego.v1
 
 import data.gavel.lib.cloud
-import data.gavel.lib.graph
+import data.gavel.lib.settings
 import data.gavel.lib.terraform
 
 bucket_name(bucket) := bucket.attributes.bucket if is_string(bucket.attributes.bucket)
@@ -17,11 +17,7 @@ bucket_name(bucket) := bucket.attributes.bucket if is_string(bucket.attributes.b
 # Separate resources of `kind` that name this bucket: the estate graph's `configures` edges
 # into it (by name or by a reference resolved in the plan), so the lookup reads the bucket's
 # few neighbours instead of every resource of the kind.
-attached(bucket, kind) := [r |
-	some id in graph.sources(bucket.id, "configures")
-	r := graph.resource(id)
-	r.kind == kind
-]
+attached(bucket, kind) := settings.of_kind(bucket, kind)
 
 # Every `apply_server_side_encryption_by_default` object that applies to the bucket.
 # An AWS Config bucket item (an export or `gavel audit --aws`) gives them in the same shape.
@@ -31,6 +27,10 @@ sse_defaults(bucket) := cloud.s3_sse_defaults(bucket) if {
 	some config in attached(bucket, "aws_s3_bucket_server_side_encryption_configuration")
 	some d in sse_rule_defaults(config.attributes)
 ])
+
+# sse_defaults of the bucket being judged, computed once per evaluation for every policy that
+# reads it: the embedded runtime keeps a rule's value for the query, never a function's result.
+input_sse_defaults := sse_defaults(input.resource)
 
 inline_sse_defaults(attributes) := [d |
 	some config in terraform.blocks(attributes, "server_side_encryption_configuration")

@@ -76,11 +76,11 @@ as_number(value) := to_number(value) if {
 	regex.match(`^-?[0-9]+(\.[0-9]+)?$`, value)
 }
 
+# The estate document, read once per evaluation (see checks.documents for why).
+estate := object.get(data, ["gavel", "estate"], {})
+
 # Every estate resource of a kind, through the estate's per-kind index (never a full scan).
-estate_resources(kind) := [resources[id] |
-	resources := data.gavel.estate.resources
-	some id in object.get(data.gavel.estate, ["by_kind", kind], [])
-]
+estate_resources(kind) := [estate.resources[id] | some id in object.get(estate, ["by_kind", kind], [])]
 
 # The values at the end of a path through nested blocks (["encrypt_at_rest", "enabled"]),
 # skipping absent ones; one value per block reached.

@@ -28,12 +28,11 @@ package gavel.network_exposure.aks_api_server_restricted
 import rego.v1
 
 import data.gavel.lib.checks
-import data.gavel.lib.network
 import data.gavel.lib.terraform
 
 attributes := input.resource.attributes
 
-public_cidrs := object.get(network.params, "public_api_cidrs", ["0.0.0.0/0", "::/0"])
+public_cidrs := object.get(checks.parameters("network_exposure"), "public_api_cidrs", ["0.0.0.0/0", "::/0"])
 
 ranges := array.concat(
 	terraform.leaf_values(attributes, ["api_server_access_profile", "authorized_ip_ranges"]),

@@ -46,7 +46,7 @@ deny contains checks.finding(subject, sprintf("settings.ip_configuration.authori
 }
 
 deny contains checks.finding(subject, "settings.ip_configuration.ipv4_enabled", true, false) if {
-	classification.in_classes(input.resource, object.get(network.params, "private_ip_classifications", []))
+	classification.in_classes(input.resource, object.get(checks.parameters("network_exposure"), "private_ip_classifications", []))
 	some config in ip_configurations
 	not terraform.is_false(object.get(config, "ipv4_enabled", true))
 }

@@ -30,10 +30,9 @@ package gavel.network_exposure.eks_endpoint_restricted
 import rego.v1
 
 import data.gavel.lib.checks
-import data.gavel.lib.network
 import data.gavel.lib.terraform
 
-public_cidrs := object.get(network.params, "public_api_cidrs", ["0.0.0.0/0", "::/0"])
+public_cidrs := object.get(checks.parameters("network_exposure"), "public_api_cidrs", ["0.0.0.0/0", "::/0"])
 
 expected := "false endpoint_public_access, or named networks"
 

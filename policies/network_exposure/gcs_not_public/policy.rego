@@ -32,10 +32,9 @@ import rego.v1
 
 import data.gavel.lib.checks
 import data.gavel.lib.iam
-import data.gavel.lib.network
 import data.gavel.lib.terraform
 
-public_members := object.get(network.params, "public_gcp_members", ["allUsers", "allAuthenticatedUsers"])
+public_members := object.get(checks.parameters("network_exposure"), "public_gcp_members", ["allUsers", "allAuthenticatedUsers"])
 
 # {field, who} of every grant the resource makes.
 grants contains {"field": "member", "who": g.member, "role": g.role} if {

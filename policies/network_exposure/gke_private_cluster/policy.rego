@@ -37,14 +37,13 @@ package gavel.network_exposure.gke_private_cluster
 import rego.v1
 
 import data.gavel.lib.checks
-import data.gavel.lib.network
 import data.gavel.lib.terraform
 
 attributes := input.resource.attributes
 
 subject := terraform.address(input.resource)
 
-public_cidrs := object.get(network.params, "public_api_cidrs", ["0.0.0.0/0", "::/0"])
+public_cidrs := object.get(checks.parameters("network_exposure"), "public_api_cidrs", ["0.0.0.0/0", "::/0"])
 
 deny contains checks.path_finding(input.resource, ["private_cluster_config", "enable_private_nodes"], true) if {
 	not checks.on(attributes, ["private_cluster_config", "enable_private_nodes"])

@@ -33,12 +33,11 @@ import data.gavel.lib.checks
 import data.gavel.lib.classification
 import data.gavel.lib.conventions
 import data.gavel.lib.k8s
-import data.gavel.lib.network
 import data.gavel.lib.terraform
 
 service := input.resource.attributes
 
-internal_annotations := object.get(network.params, "internal_load_balancer_annotations", {})
+internal_annotations := object.get(checks.parameters("network_exposure"), "internal_load_balancer_annotations", {})
 
 workload_kinds := ["Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob"]
 

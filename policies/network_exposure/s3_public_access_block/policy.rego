@@ -34,7 +34,6 @@ import rego.v1
 import data.gavel.lib.checks
 import data.gavel.lib.classification
 import data.gavel.lib.cloud
-import data.gavel.lib.network
 import data.gavel.lib.settings
 import data.gavel.lib.terraform
 
@@ -66,7 +65,7 @@ deny contains checks.finding(subject, sprintf("aws_s3_bucket_public_access_block
 
 deny contains checks.finding(subject, "aws_s3_bucket_public_access_block", null, "a block with all four switches true") if {
 	count(blocks) == 0
-	classification.in_classes(input.resource, object.get(network.params, "public_access_block_classifications", []))
+	classification.in_classes(input.resource, object.get(checks.parameters("network_exposure"), "public_access_block_classifications", []))
 	some name in switches
 	not name in account_wide
 }

@@ -28,13 +28,12 @@ package gavel.network_exposure.s3_public_acl
 import rego.v1
 
 import data.gavel.lib.checks
-import data.gavel.lib.network
 import data.gavel.lib.settings
 import data.gavel.lib.terraform
 
-public_acls := object.get(network.params, "public_canned_acls", [])
+public_acls := object.get(checks.parameters("network_exposure"), "public_canned_acls", [])
 
-public_uris := object.get(network.params, "public_grantee_uris", [])
+public_uris := object.get(checks.parameters("network_exposure"), "public_grantee_uris", [])
 
 # {field, acl, grants} of the bucket and of each aws_s3_bucket_acl configuring it.
 sources contains {"field": "acl", "acl": object.get(a, "acl", null), "uris": [object.get(g, "uri", null) | some g in terraform.blocks(a, "grant")]} if {

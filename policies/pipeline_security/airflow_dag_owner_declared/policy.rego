@@ -24,7 +24,9 @@ package gavel.pipeline_security.airflow_dag_owner_declared
 
 import rego.v1
 
-defaults := {lower(o) | some o in object.get(data, ["gavel", "data", "pipeline_security", "default_owners"], ["airflow", ""])}
+import data.gavel.lib.checks
+
+defaults := {lower(o) | some o in object.get(checks.documents, ["pipeline_security", "default_owners"], ["airflow", ""])}
 
 owners := {o | some o in object.get(input.resource.attributes, "owners", []); not lower(trim_space(o)) in defaults}
 

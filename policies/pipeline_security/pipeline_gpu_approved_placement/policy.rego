@@ -27,10 +27,11 @@ package gavel.pipeline_security.pipeline_gpu_approved_placement
 
 import rego.v1
 
+import data.gavel.lib.checks
 import data.gavel.lib.pipelines
 import data.gavel.lib.regions
 
-placement := object.get(data, ["gavel", "data", "placement"], {})
+placement := checks.parameters("placement")
 
 approved_regions := object.get(placement, "approved_gpu_regions", [])
 
