@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, select
 
-from ..engine.errors import EvidenceIntegrityError
 from ..engine.posture import (
     AdmissionDenial,
     AttestationRecord,
@@ -169,22 +167,6 @@ def checkpoint_at(store: EvidenceStore, size: int) -> Checkpoint | None:
     if row is None:
         return None
     return Checkpoint(row.tree_size, bytes(row.root_hash).hex(), row.signed_at, row.note)
-
-
-def integrity_of(store: EvidenceStore, trusted: Mapping[str, Ed25519PublicKey]) -> StoreIntegrity:
-    """Verify the whole store; a failure is a result to report (in red), not an exception.
-
-    A verified report is bounded by the verified size; an unverified one by the log's current size.
-    """
-    try:
-        report = store.verify(trusted)
-    except EvidenceIntegrityError as error:
-        with store.snapshot() as connection:
-            size = int(store.state(connection).tree_size)
-        return StoreIntegrity(store.origin, False, size, 0, error.one_line(), checkpoint_at(store, size))
-    return StoreIntegrity(
-        store.origin, True, report.size, report.checkpoints, None, checkpoint_at(store, report.size)
-    )
 
 
 def summarise(

@@ -1,10 +1,11 @@
-"""The evidence store: append signed records to the Merkle log durably, read them back, verify them.
+"""The evidence store: append signed records to the Merkle log durably and read them back.
 
 Every append is one transaction that locks the log's state row, gives each record the next
 index, writes entries, completed Merkle nodes and a signed checkpoint for the new size, and moves
 the state row on. A receipt is returned only after that transaction committed, so nothing
 acknowledged can be lost and nothing unrecorded is ever reported as recorded. Retrying an
-envelope that is already in the log returns its original index.
+envelope that is already in the log returns its original index. Verifying what is stored is
+`store_verify`'s job.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -31,7 +31,7 @@ from .records import decision_record, rotation_record
 from .report_index import index_entries
 from .statement import rfc3339_millis
 from .tables import CheckpointRow, EntryCreate, EvidenceEntry, EvidenceLog, MerkleNode, SigningKey, table_of
-from .verify import EntryView, LogVerifier, VerificationReport, leaf_bytes
+from .verify import leaf_bytes
 
 LOG_ID = 1
 ENTRY = table_of(EvidenceEntry)
@@ -258,14 +258,10 @@ class EvidenceStore:
         yield from connection.execution_options(yield_per=2000).execute(query)
 
     @staticmethod
-    def checkpoint_notes(
-        connection: Connection, after: int = 0, upto: int | None = None
-    ) -> list[tuple[int, str]]:
+    def checkpoint_notes(connection: Connection, after: int) -> list[tuple[int, str]]:
         query = select(CHECKPOINT.c.tree_size, CHECKPOINT.c.note).where(
             CHECKPOINT.c.log_id == LOG_ID, CHECKPOINT.c.tree_size > after
         )
-        if upto is not None:
-            query = query.where(CHECKPOINT.c.tree_size <= upto)
         return [
             (row.tree_size, row.note) for row in connection.execute(query.order_by(CHECKPOINT.c.tree_size))
         ]
@@ -282,39 +278,3 @@ class EvidenceStore:
         if found is None:
             raise TamperError(index << level, f"Merkle node ({level}, {index}) is missing from the store")
         return bytes(found)
-
-    def verify(self, trusted: Mapping[str, Ed25519PublicKey]) -> VerificationReport:
-        """Verify every entry, signature, stored Merkle node and checkpoint, and the state row."""
-        with self.snapshot() as connection:
-            state = self.state(connection)
-            stored_nodes = {
-                (row.level, row.idx): bytes(row.hash)
-                for row in connection.execute(select(NODE).where(NODE.c.log_id == LOG_ID))
-            }
-            verifier = LogVerifier(
-                self.origin, trusted, [note for _, note in self.checkpoint_notes(connection)]
-            )
-            for row in self.entry_rows(connection):
-                view = EntryView(
-                    row.idx, row.integrated_time, bytes(row.envelope), bytes(row.leaf_hash), row.decision
-                )
-                for level, index, hashed in verifier.add(view):
-                    if stored_nodes.pop((level, index), None) != hashed:
-                        raise TamperError(
-                            row.idx, f"stored Merkle node ({level}, {index}) is missing or wrong"
-                        )
-            report = verifier.finish()
-        if stored_nodes:
-            level, index = min(stored_nodes, key=lambda key: key[1] << key[0])
-            raise TamperError(
-                index << level, f"stored Merkle node ({level}, {index}) has no entries under it"
-            )
-        if (state.tree_size, bytes(state.root_hash), bytes(state.frontier)) != (
-            report.size,
-            report.root,
-            verifier.frontier.pack(),
-        ):
-            raise TamperError(
-                min(state.tree_size, report.size), "the log's state row disagrees with its entries"
-            )
-        return report

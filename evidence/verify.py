@@ -1,13 +1,15 @@
-"""The one verification pipeline, shared by the store's `verify` and the offline bundle verifier.
+"""Verification shared by the store verifier (`store_verify`) and the offline bundle verifier.
 
-It walks a log's entries in index order and proves, for each: the index is the next one, the
-envelope is not a copy of an earlier one, the leaf commits to the exact envelope bytes, a key
-trusted at that index signed the envelope (checked before the payload is parsed), the statement
-parses strictly and belongs to this log, and its record id is new. Every checkpoint is checked
-when the walk reaches its size: signed by a key trusted at that point, root equal to the root of
-the entries walked so far. All checkpoints are thus proven prefixes of one tree, which is what
-consistency means. Trust comes only from the caller's keys and the rotation records that chain
-from them, never from the data being verified. Failures raise `TamperError` naming the index.
+`read_record` is what one envelope proves on its own: a key among those given signed it (checked
+before the payload is parsed), the statement parses strictly and belongs to this log. `LogVerifier`
+is the bundle verifier's in-order walk; for each entry it proves the index is the next one, the
+envelope is not a copy of an earlier one, a key trusted at that index signed it and its record id
+is new, and it folds the leaf committing to the exact envelope bytes into the tree. Every
+checkpoint is checked when the walk reaches its size: signed by a key trusted at that point, root
+equal to the root of the entries walked so far. All checkpoints are thus proven prefixes of one
+tree, which is what consistency means. Trust comes only from the caller's keys and the rotation
+records that chain from them, never from the data being verified. Failures raise `TamperError`
+naming the index.
 """
 
 from __future__ import annotations
@@ -45,13 +47,11 @@ def leaf_bytes(origin: str, index: int, integrated_time: str, envelope_sha256: s
 
 @dataclass(frozen=True)
 class EntryView:
-    """One log entry as read back from a store or a bundle; store-only columns may be None."""
+    """One log entry as read back from a bundle."""
 
     index: int
     integrated_time: str
     envelope: bytes
-    leaf_hash: bytes | None = None
-    decision: str | None = None
 
 
 @dataclass
@@ -199,8 +199,8 @@ class LogVerifier:
         except MalformedRecordError as error:
             raise TamperError(self.frontier.size, f"checkpoint cannot be parsed: {error.message}") from error
 
-    def add(self, entry: EntryView) -> list[tuple[int, int, bytes]]:
-        """Verify the next entry; returns the Merkle nodes it completes (for comparison with stored ones)."""
+    def add(self, entry: EntryView) -> None:
+        """Verify the next entry and fold its leaf into the tree."""
         index = self.frontier.size
         if entry.index != index:
             raise TamperError(
@@ -211,17 +211,11 @@ class LogVerifier:
         except MalformedRecordError as error:
             raise TamperError(index, error.message) from error
         digest = hashlib.sha256(entry.envelope).digest()
-        computed_leaf = leaf_hash(leaf_bytes(self.origin, index, entry.integrated_time, digest.hex()))
-        if entry.leaf_hash is not None and entry.leaf_hash != computed_leaf:
-            raise TamperError(
-                index, "stored leaf hash does not commit to this entry's envelope, time or position"
-            )
         self.seen_envelopes.add(digest)
-        self.last_leaf = computed_leaf
-        completed = self.frontier.append(computed_leaf)
+        self.last_leaf = leaf_hash(leaf_bytes(self.origin, index, entry.integrated_time, digest.hex()))
+        self.frontier.append(self.last_leaf)
         for note in self.pending.pop(self.frontier.size, []):
             self._check_checkpoint(note)
-        return completed
 
     def _check_record(self, index: int, entry: EntryView) -> None:
         if hashlib.sha256(entry.envelope).digest() in self.seen_envelopes:
@@ -233,11 +227,6 @@ class LogVerifier:
             )
         self.seen_records.add(record.record_id)
         if record.predicate_type == DECISION_PREDICATE:
-            if entry.decision is not None and entry.decision != record.decision:
-                raise TamperError(
-                    index,
-                    f"stored decision column {entry.decision!r} differs from signed {record.decision!r}",
-                )
             self.report.decisions[str(record.decision)] += 1
         if record.rotation is not None:
             self._rotate(index, record.rotation, record.signed_by)

@@ -20,6 +20,7 @@ from gavel.evidence.keys import Signer, load_trusted_keys, write_key
 from gavel.evidence.offline import verify_bundle
 from gavel.evidence.records import decision_record
 from gavel.evidence.store import EvidenceStore
+from gavel.evidence.store_verify import verify_store
 
 from .conftest import SUBJECTS, make_decision
 
@@ -58,7 +59,7 @@ def test_record_decision_returns_durable_receipts_and_signed_content(
             "Pod/ml/trainer": "waived",
         }
         assert predicate["risk"] == "7.5"
-    assert reopened.verify(load_trusted_keys(keys_dir)).size == 3
+    assert verify_store(reopened, load_trusted_keys(keys_dir), full=True).report.size == 3
 
 
 def test_retrying_the_same_envelope_returns_the_original_index(sqlite_url: str, signer: Signer) -> None:
@@ -110,7 +111,7 @@ def test_rotation_is_signed_by_both_keys_and_followed_from_the_original_key(
         store.record_decision(make_decision(), signer=new, subject_digests=SUBJECTS, context={})
         with pytest.raises(RecordingError):
             store.record_decision(make_decision(), signer=signer, subject_digests=SUBJECTS, context={})
-        report = store.verify(load_trusted_keys(original_only))
+        report = verify_store(store, load_trusted_keys(original_only), full=True).report
         assert report.size == 3
         assert report.signing_keys == {signer.key_id: 2, new.key_id: 2}
         bundle = export_bundle(store, tmp_path / "bundle.tar.gz").path
@@ -133,7 +134,7 @@ def test_old_key_signing_after_its_rotation_is_rejected(
         )
         store.append([stale], new)
         with pytest.raises(TamperError, match="index 1: envelope signature does not verify"):
-            store.verify(load_trusted_keys(keys_dir))
+            verify_store(store, load_trusted_keys(keys_dir), full=True)
 
 
 def test_partial_export_proves_its_range_against_the_whole_tree(

@@ -1,5 +1,9 @@
 """The tamper suite (reference section 3.8): each attack on the store or on an exported bundle is
-caught by `verify` / `verify_bundle`, which name the first bad index."""
+caught by `verify_store` / `verify_bundle`, which name the first bad index.
+
+Every attack on the store is run against a full verification and against an incremental one that
+starts from the state saved when the untouched log was verified, as `gavel evidence verify` does
+on its second run."""
 
 from __future__ import annotations
 
@@ -22,11 +26,16 @@ from gavel.evidence.merkle import leaf_hash
 from gavel.evidence.offline import verify_bundle
 from gavel.evidence.store import EvidenceStore
 from gavel.evidence.store_verify import verify_store
+from gavel.evidence.verified_state import load_state
 from gavel.evidence.verify import leaf_bytes
+from gavel.evidence.verify_range import RANGE_LEVEL
 
 from .conftest import SUBJECTS, make_decision
 
 SIZE = 10
+RANGES = 2  # ranges of four entries, so a ten-entry log spans three and attacks land in several
+# What an incremental run says of an edit to a row of entries 4..7 that leaves every hash intact.
+SECOND_RANGE = (4, "entries 4..7 no longer match the state verified")
 
 
 def fill(store: EvidenceStore, signer: Signer, count: int = SIZE) -> None:
@@ -95,38 +104,80 @@ def rewrite_envelope(path: Path, index: int, envelope: bytes, origin: str) -> No
     )
 
 
-def assert_caught(store: EvidenceStore, keys_dir: Path, index: int, reason: str) -> None:
-    """Both the in-order verifier and the range-parallel one name the same first bad index."""
+@pytest.fixture
+def verified(database: tuple[Path, EvidenceStore], keys_dir: Path, tmp_path: Path) -> Path:
+    """The state folder of a full verification of the untouched log, run before the attack."""
+    state_dir = tmp_path / "verified"
+    verify_store(database[1], load_trusted_keys(keys_dir), state_dir=state_dir, range_level=RANGES)
+    return state_dir
+
+
+def assert_caught(
+    store: EvidenceStore,
+    keys_dir: Path,
+    state_dir: Path,
+    index: int,
+    reason: str,
+    *,
+    incremental: tuple[int, str] | None = None,
+) -> None:
+    """A full verification names the first bad index and why, whether it reads the log as one range
+    or as several; an incremental one catches the attack too.
+
+    The incremental run does not check old entries' signatures again, so an edit to an old entry
+    shows up as changed hashes or rows, at the index and for the reason `incremental` names where
+    they differ from the full run's.
+    """
     trusted = load_trusted_keys(keys_dir)
-    for verify in (store.verify, lambda keys: verify_store(store, keys, full=True)):
+    assert load_state(state_dir, store.origin) is not None
+    runs = (
+        (None, RANGE_LEVEL, (index, reason)),
+        (None, RANGES, (index, reason)),
+        (state_dir, RANGES, incremental or (index, reason)),
+    )
+    for state, level, (at, why) in runs:
         with pytest.raises(TamperError) as caught:
-            verify(trusted)
-        assert caught.value.index == index, caught.value.one_line()
-        assert reason in caught.value.reason, caught.value.one_line()
+            verify_store(store, trusted, state_dir=state, range_level=level)
+        assert caught.value.index == at, caught.value.one_line()
+        assert why in caught.value.reason, caught.value.one_line()
         assert caught.value.exit_code == 5
 
 
-def test_untouched_store_verifies(database: tuple[Path, EvidenceStore], keys_dir: Path) -> None:
-    report = database[1].verify(load_trusted_keys(keys_dir))
-    assert (report.size, report.checkpoints) == (SIZE, 4)
-    assert report.decisions == {"allow": 4, "deny": 6}
+def test_untouched_store_verifies(
+    database: tuple[Path, EvidenceStore], keys_dir: Path, verified: Path
+) -> None:
+    trusted = load_trusted_keys(keys_dir)
+    full = verify_store(database[1], trusted, full=True)
+    again = verify_store(database[1], trusted, state_dir=verified, range_level=RANGES)
+    assert full.full and not again.full
+    for report in (full.report, again.report):
+        assert (report.size, report.checkpoints) == (SIZE, 4)
+        assert report.decisions == {"allow": 4, "deny": 6}
 
 
-def test_edit_decision_inside_signed_payload(database: tuple[Path, EvidenceStore], keys_dir: Path) -> None:
+def test_edit_decision_inside_signed_payload(
+    database: tuple[Path, EvidenceStore], keys_dir: Path, verified: Path
+) -> None:
     path, store = database
     envelope = envelope_at(path, 4)
     payload = base64.b64decode(str(envelope["payload"])).replace(b'"decision":"deny"', b'"decision":"allow"')
     envelope["payload"] = base64.b64encode(payload).decode()
     rewrite_envelope(path, 4, json.dumps(envelope).encode(), store.origin)
-    assert_caught(store, keys_dir, 4, "signature does not verify")
+    assert_caught(
+        store, keys_dir, verified, 4, "signature does not verify", incremental=(5, "Merkle node (1, 2)")
+    )
 
 
-def test_edit_only_the_query_column(database: tuple[Path, EvidenceStore], keys_dir: Path) -> None:
+def test_edit_only_the_query_column(
+    database: tuple[Path, EvidenceStore], keys_dir: Path, verified: Path
+) -> None:
     tamper(database[0], "UPDATE evidence_entry SET decision = 'allow' WHERE idx = 5")
-    assert_caught(database[1], keys_dir, 5, "stored decision column")
+    assert_caught(database[1], keys_dir, verified, 5, "stored decision column", incremental=SECOND_RANGE)
 
 
-def test_flip_one_byte_of_an_envelope(database: tuple[Path, EvidenceStore], keys_dir: Path) -> None:
+def test_flip_one_byte_of_an_envelope(
+    database: tuple[Path, EvidenceStore], keys_dir: Path, verified: Path
+) -> None:
     path, store = database
     connection = sqlite3.connect(path)
     (envelope,) = connection.execute("SELECT envelope FROM evidence_entry WHERE idx = 7").fetchone()
@@ -134,34 +185,34 @@ def test_flip_one_byte_of_an_envelope(database: tuple[Path, EvidenceStore], keys
     flipped = bytearray(envelope)
     flipped[len(flipped) // 2] ^= 0x01
     tamper(path, "UPDATE evidence_entry SET envelope = ? WHERE idx = 7", parameters=(bytes(flipped),))
-    assert_caught(store, keys_dir, 7, "")
+    assert_caught(store, keys_dir, verified, 7, "")
 
 
 def test_reencoded_envelope_with_valid_signature_breaks_the_leaf(
-    database: tuple[Path, EvidenceStore], keys_dir: Path
+    database: tuple[Path, EvidenceStore], keys_dir: Path, verified: Path
 ) -> None:
     path, _ = database
     pretty = json.dumps(envelope_at(path, 2), indent=2).encode()
     tamper(path, "UPDATE evidence_entry SET envelope = ? WHERE idx = 2", parameters=(pretty,))
-    assert_caught(database[1], keys_dir, 2, "leaf hash")
+    assert_caught(database[1], keys_dir, verified, 2, "leaf hash")
 
 
-def test_delete_a_row(database: tuple[Path, EvidenceStore], keys_dir: Path) -> None:
+def test_delete_a_row(database: tuple[Path, EvidenceStore], keys_dir: Path, verified: Path) -> None:
     tamper(database[0], "DELETE FROM evidence_entry WHERE idx = 3")
-    assert_caught(database[1], keys_dir, 3, "missing or reordered")
+    assert_caught(database[1], keys_dir, verified, 3, "expected entry 3")
 
 
-def test_reorder_two_rows(database: tuple[Path, EvidenceStore], keys_dir: Path) -> None:
+def test_reorder_two_rows(database: tuple[Path, EvidenceStore], keys_dir: Path, verified: Path) -> None:
     tamper(
         database[0],
         "UPDATE evidence_entry SET idx = -1 WHERE idx = 6",
         "UPDATE evidence_entry SET idx = 6 WHERE idx = 8",
         "UPDATE evidence_entry SET idx = 8 WHERE idx = -1",
     )
-    assert_caught(database[1], keys_dir, 6, "leaf hash")
+    assert_caught(database[1], keys_dir, verified, 6, "leaf hash")
 
 
-def test_duplicate_a_row(database: tuple[Path, EvidenceStore], keys_dir: Path) -> None:
+def test_duplicate_a_row(database: tuple[Path, EvidenceStore], keys_dir: Path, verified: Path) -> None:
     columns = (
         "log_id, integrated_time, leaf_hash, envelope_sha256, envelope, record_id, key_id, "
         "predicate_type, decision"
@@ -171,32 +222,47 @@ def test_duplicate_a_row(database: tuple[Path, EvidenceStore], keys_dir: Path) -
         f"INSERT INTO evidence_entry (idx, {columns}) SELECT {SIZE}, {columns} FROM evidence_entry"
         " WHERE idx = 1",
     )
-    assert_caught(database[1], keys_dir, SIZE, "duplicate")
+    assert_caught(database[1], keys_dir, verified, SIZE, "duplicate")
 
 
-def test_truncate_the_log(database: tuple[Path, EvidenceStore], keys_dir: Path) -> None:
+def test_truncate_the_log(database: tuple[Path, EvidenceStore], keys_dir: Path, verified: Path) -> None:
     tamper(database[0], "DELETE FROM evidence_entry WHERE idx >= 7")
-    assert_caught(database[1], keys_dir, 7, "truncated")
+    assert_caught(database[1], keys_dir, verified, 7, "truncated")
 
 
 def test_replay_a_record_from_another_log(
-    database: tuple[Path, EvidenceStore], keys_dir: Path, signer: Signer, tmp_path: Path
+    database: tuple[Path, EvidenceStore], keys_dir: Path, signer: Signer, tmp_path: Path, verified: Path
 ) -> None:
     other = EvidenceStore.open(f"sqlite:///{tmp_path / 'other.db'}", origin="example.com/other-log")
     fill(other, signer, 1)
     foreign = json.dumps(envelope_at(tmp_path / "other.db", 0), separators=(",", ":")).encode()
     rewrite_envelope(database[0], 9, foreign, database[1].origin)
-    assert_caught(database[1], keys_dir, 9, "belongs to log 'example.com/other-log'")
+    assert_caught(
+        database[1],
+        keys_dir,
+        verified,
+        9,
+        "belongs to log 'example.com/other-log'",
+        incremental=(9, "Merkle node (1, 4)"),
+    )
 
 
-def test_swap_the_key_and_resign_everything(tmp_path: Path, keys_dir: Path, signer: Signer) -> None:
+def test_swap_the_key_and_resign_everything(tmp_path: Path, keys_dir: Path, verified: Path) -> None:
+    """A log of the same origin and size, all signed by the attacker's key, put in the genuine one's place."""
     attacker = Signer(Ed25519PrivateKey.generate())
     forged = EvidenceStore.open(f"sqlite:///{tmp_path / 'forged.db'}", origin="example.com/gavel-test-log")
-    fill(forged, attacker, 4)
-    assert_caught(forged, keys_dir, 0, "any key trusted")
+    fill(forged, attacker, SIZE)
+    assert_caught(
+        forged,
+        keys_dir,
+        verified,
+        0,
+        "any key trusted",
+        incremental=(0, "no longer match the state verified"),
+    )
 
 
-def test_forge_a_checkpoint(database: tuple[Path, EvidenceStore], keys_dir: Path) -> None:
+def test_forge_a_checkpoint(database: tuple[Path, EvidenceStore], keys_dir: Path, verified: Path) -> None:
     from gavel.evidence.checkpoint import Checkpoint
 
     attacker = Signer(Ed25519PrivateKey.generate())
@@ -207,12 +273,16 @@ def test_forge_a_checkpoint(database: tuple[Path, EvidenceStore], keys_dir: Path
         "INSERT INTO checkpoint VALUES (1, 6, ?, ?, '2026-01-01T00:00:00.000Z')",
         parameters=(b"\x11" * 32, note),
     )
-    assert_caught(database[1], keys_dir, 5, "not signed by any trusted key")
+    assert_caught(
+        database[1], keys_dir, verified, 5, "not signed by any trusted key", incremental=SECOND_RANGE
+    )
 
 
-def test_edit_a_stored_merkle_node(database: tuple[Path, EvidenceStore], keys_dir: Path) -> None:
+def test_edit_a_stored_merkle_node(
+    database: tuple[Path, EvidenceStore], keys_dir: Path, verified: Path
+) -> None:
     tamper(database[0], "UPDATE merkle_node SET hash = zeroblob(32) WHERE level = 2 AND idx = 1")
-    assert_caught(database[1], keys_dir, 7, "Merkle node (2, 1)")
+    assert_caught(database[1], keys_dir, verified, 7, "Merkle node (2, 1)")
 
 
 def test_append_only_triggers_refuse_edits(database: tuple[Path, EvidenceStore]) -> None:

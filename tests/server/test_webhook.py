@@ -17,6 +17,7 @@ import pytest
 from gavel.engine.admission import MAX_REQUEST_BYTES
 from gavel.evidence.keys import load_trusted_keys
 from gavel.evidence.store import EvidenceStore
+from gavel.evidence.store_verify import verify_store
 from gavel.server.tls import generate_tls
 from gavel.server.webhook import WebhookConfig, WebhookService
 from gavel.server.webhook_runner import WebhookServer
@@ -72,7 +73,7 @@ def test_a_privileged_pod_is_denied_and_the_decision_is_signed_evidence(webhook:
     assert "[no_privileged_containers]" in response["status"]["message"]
     index = int(response["auditAnnotations"]["evidence-index"])
     with EvidenceStore.open(webhook.evidence_url) as store:
-        report = store.verify(load_trusted_keys(webhook.keys_dir))
+        report = verify_store(store, load_trusted_keys(webhook.keys_dir), full=True).report
         with store.snapshot() as connection:
             entry = next(row for row in store.entry_rows(connection) if row.idx == index)
     assert report.size > index

@@ -20,6 +20,7 @@ import httpx
 
 from gavel.evidence.keys import load_trusted_keys
 from gavel.evidence.store import EvidenceStore
+from gavel.evidence.store_verify import verify_store
 from gavel.server.tls import generate_tls
 
 ADMISSION = Path(__file__).parent.parent / "data" / "admission"
@@ -120,7 +121,7 @@ def test_workers_share_the_port_and_one_verifiable_evidence_log(tmp_path: Path) 
     indexes = sorted(int(a["response"]["auditAnnotations"]["evidence-index"]) for a in answers)
     assert indexes == list(range(40))
     with EvidenceStore.open(served.evidence_url) as store:
-        report = store.verify(load_trusted_keys(served.keys_dir))
+        report = verify_store(store, load_trusted_keys(served.keys_dir), full=True).report
     assert report.size == 40
     assert report.decisions["deny"] == 40
 

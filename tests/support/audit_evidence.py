@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 from gavel.adapters.detect import collect_paths
+from gavel.commands.report import verified_integrity
 from gavel.engine.admission import parse_review, review
 from gavel.engine.admission_settings import AdmissionSettings
 from gavel.engine.estate import Estate, build_estate
@@ -22,7 +24,7 @@ from gavel.engine.loader import PolicySet, load_data_file, load_policy_set
 from gavel.engine.posture import AuditSummary
 from gavel.engine.rego import EmbeddedRuntime
 from gavel.engine.waivers import parse_waivers
-from gavel.evidence.audit_summary import integrity_of, summarise
+from gavel.evidence.audit_summary import summarise
 from gavel.evidence.keys import generate_key, load_signer, load_trusted_keys
 from gavel.evidence.queries import Scope
 from gavel.evidence.store import EvidenceStore
@@ -134,11 +136,18 @@ def summary_of(
     until: datetime | None = None,
     filtered: bool = False,
 ) -> AuditSummary:
-    """What `gavel report` reads from the store, with the report clock fixed at GENERATED_AT."""
-    with EvidenceStore.open(evidence.url) as store:
-        integrity = integrity_of(store, load_trusted_keys(evidence.keys_dir))
+    """What `gavel report` reads from the store, with the report clock fixed at GENERATED_AT.
+
+    Verified as on a machine that has not verified this log before (a fresh state folder), so the
+    report always says the same about what was checked.
+    """
+    with EvidenceStore.open(evidence.url) as store, TemporaryDirectory() as state_dir:
+        with store.snapshot() as connection:
+            size = int(store.state(connection).tree_size)
+        trusted = load_trusted_keys(evidence.keys_dir)
+        integrity = verified_integrity(store, trusted, Path(state_dir), False, size)
         policies = [p.metadata for p in evidence.policy_set.policies]
-        scope = Scope(policies, list(frameworks), since, until, integrity.entries, filtered)
+        scope = Scope(policies, list(frameworks), since, until, size, filtered)
         return summarise(
             store,
             scope,
