@@ -30,11 +30,11 @@ package gavel.accelerator_placement.cloud_gpu_approved_region
 import rego.v1
 
 import data.gavel.lib.accelerators
-import data.gavel.lib.checks
+import data.gavel.lib.checks.documents as checks_documents
 import data.gavel.lib.regions
 import data.gavel.lib.terraform
 
-approved_regions := object.get(checks.documents, ["placement", "approved_gpu_regions"], [])
+approved_regions := object.get(checks_documents, ["placement", "approved_gpu_regions"], [])
 
 deny contains {
 	"msg": sprintf("%s: GPU capacity in %v, which is not an approved GPU region; create it in one of %v", [terraform.address(input.resource), location, approved_regions]),

@@ -31,12 +31,12 @@ package gavel.accelerator_placement.gpu_no_time_sharing_special_category
 
 import rego.v1
 
-import data.gavel.lib.checks
+import data.gavel.lib.checks.documents as checks_documents
 import data.gavel.lib.classification
 import data.gavel.lib.k8s
 import data.gavel.lib.terraform
 
-sharing := object.get(checks.documents, ["placement", "time_shared_gpu"], {})
+sharing := object.get(checks_documents, ["placement", "time_shared_gpu"], {})
 
 workload := input.resource.attributes
 

@@ -31,16 +31,17 @@ import rego.v1
 import data.gavel.lib.accelerators
 import data.gavel.lib.classification
 import data.gavel.lib.k8s
+import data.gavel.lib.k8s.input_uses_gpu
 import data.gavel.lib.regions
 import data.gavel.lib.terraform
 
 expected := "an EEA region (e.g. europe-west4, eu-central-1, westeurope)"
 
-kubernetes if input.resource.kind in k8s.template_kinds | {"Pod", "CronJob"}
+kubernetes if k8s.workload_kind(input.resource.kind)
 
 gpu_workload if {
 	kubernetes
-	k8s.uses_gpu(input.resource.attributes)
+	input_uses_gpu
 }
 
 gpu_workload if {
@@ -61,11 +62,13 @@ locations := k8s.locations(input.resource.attributes) | {input.resource.region |
 	kubernetes
 } else := {l | l := regions.resource_location(input.resource); is_string(l)}
 
+personal if classification.is_personal(input.resource)
+
 deny contains {
 	"msg": sprintf("%s: GPU workload on personal data may run in %q, outside the EEA; set %s to %s", [subject, location, field, expected]),
 	"details": {"field": field, "actual": location, "expected": expected},
 } if {
-	classification.is_personal(input.resource)
+	personal
 	gpu_workload
 	some location in locations
 	not regions.in_eea(location)
@@ -75,7 +78,7 @@ deny contains {
 	"msg": sprintf("%s: GPU workload on personal data is not pinned to a region; set %s to %s", [subject, field, expected]),
 	"details": {"field": field, "actual": null, "expected": expected},
 } if {
-	classification.is_personal(input.resource)
+	personal
 	gpu_workload
 	count(locations) == 0
 }

@@ -27,6 +27,7 @@ import rego.v1
 
 import data.gavel.lib.checks
 import data.gavel.lib.k8s
+import data.gavel.lib.k8s.input_uses_gpu as uses_gpu
 import data.gavel.lib.regions
 
 placement := checks.parameters("placement")
@@ -40,9 +41,6 @@ workload := input.resource.attributes
 locations := k8s.locations(workload)
 
 pools := k8s.node_pools(workload)
-
-# A rule, not a call in each body: evaluated once per resource however many rules ask.
-uses_gpu if k8s.uses_gpu(workload)
 
 region_field := "nodeSelector[topology.kubernetes.io/region]"
 

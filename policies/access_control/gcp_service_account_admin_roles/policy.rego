@@ -31,9 +31,10 @@ import rego.v1
 
 import data.gavel.lib.checks
 import data.gavel.lib.iam
+import data.gavel.lib.iam.params as iam_params
 import data.gavel.lib.terraform
 
-privileged := object.get(iam.params, "gcp_privileged_roles", ["roles/owner", "roles/editor"])
+privileged := object.get(iam_params, "gcp_privileged_roles", ["roles/owner", "roles/editor"])
 
 deny contains checks.finding(terraform.address(input.resource), sprintf("role (for %s)", [grant.member]), grant.role, "a predefined role limited to what the service account uses") if {
 	some grant in iam.grants(input.resource)

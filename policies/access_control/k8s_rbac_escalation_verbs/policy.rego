@@ -27,10 +27,10 @@ package gavel.access_control.k8s_rbac_escalation_verbs
 import rego.v1
 
 import data.gavel.lib.checks
-import data.gavel.lib.iam
+import data.gavel.lib.iam.params as iam_params
 import data.gavel.lib.k8s
 
-escalation := object.get(iam.params, "k8s_escalation_verbs", ["escalate", "bind", "impersonate"])
+escalation := object.get(iam_params, "k8s_escalation_verbs", ["escalate", "bind", "impersonate"])
 
 deny contains checks.finding(k8s.display(input.resource), sprintf("rules[%d].verbs", [i]), granted, [v | some v in checks.items(rule, "verbs"); not v in escalation]) if {
 	some i, rule in checks.items(input.resource.attributes, "rules")

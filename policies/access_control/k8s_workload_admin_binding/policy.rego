@@ -29,14 +29,14 @@ package gavel.access_control.k8s_workload_admin_binding
 import rego.v1
 
 import data.gavel.lib.checks
-import data.gavel.lib.iam
+import data.gavel.lib.iam.params as iam_params
 import data.gavel.lib.k8s
 
 binding := input.resource.attributes
 
-admin_roles := object.get(iam.params, "k8s_admin_cluster_roles", ["cluster-admin"])
+admin_roles := object.get(iam_params, "k8s_admin_cluster_roles", ["cluster-admin"])
 
-system_namespaces := object.get(iam.params, "k8s_system_namespaces", ["kube-system"])
+system_namespaces := object.get(iam_params, "k8s_system_namespaces", ["kube-system"])
 
 deny contains checks.finding(k8s.display(input.resource), "roleRef.name", binding.roleRef.name, "a Role or ClusterRole granting only what the workload needs") if {
 	binding.roleRef.kind == "ClusterRole"

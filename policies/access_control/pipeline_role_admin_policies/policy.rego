@@ -30,9 +30,10 @@ import rego.v1
 
 import data.gavel.lib.checks
 import data.gavel.lib.iam
+import data.gavel.lib.iam.params as iam_params
 import data.gavel.lib.terraform
 
-privileged := object.get(iam.params, "privileged_managed_policies", [])
+privileged := object.get(iam_params, "privileged_managed_policies", [])
 
 attributes := input.resource.attributes
 

@@ -32,9 +32,10 @@ import rego.v1
 
 import data.gavel.lib.checks
 import data.gavel.lib.conventions
+import data.gavel.lib.conventions.params as conventions_params
 import data.gavel.lib.k8s
 
-min_days := object.get(conventions.params, "min_ai_log_retention_days", 183)
+min_days := object.get(conventions_params, "min_ai_log_retention_days", 183)
 
 workload := input.resource.attributes
 

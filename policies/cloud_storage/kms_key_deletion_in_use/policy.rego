@@ -27,12 +27,12 @@ package gavel.cloud_storage.kms_key_deletion_in_use
 
 import rego.v1
 
-import data.gavel.lib.checks
+import data.gavel.lib.checks.documents as checks_documents
 import data.gavel.lib.cloud
 import data.gavel.lib.graph
 import data.gavel.lib.terraform
 
-unusable := object.get(checks.documents, ["cloud_storage", "unusable_key_states"], ["PendingDeletion", "Disabled", "DESTROY_SCHEDULED", "DESTROYED", "DISABLED"])
+unusable := object.get(checks_documents, ["cloud_storage", "unusable_key_states"], ["PendingDeletion", "Disabled", "DESTROY_SCHEDULED", "DESTROYED", "DISABLED"])
 
 state := cloud.settings(input.resource).keyState if {
 	cloud.aws_item(input.resource)

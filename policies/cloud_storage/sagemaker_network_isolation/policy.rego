@@ -31,11 +31,12 @@ package gavel.cloud_storage.sagemaker_network_isolation
 import rego.v1
 
 import data.gavel.lib.checks
+import data.gavel.lib.checks.documents as checks_documents
 import data.gavel.lib.classification
 import data.gavel.lib.cloud
 import data.gavel.lib.terraform
 
-classes := object.get(checks.documents, ["cloud_storage", "isolation_classifications"], ["personal", "special-category"])
+classes := object.get(checks_documents, ["cloud_storage", "isolation_classifications"], ["personal", "special-category"])
 
 settings := cloud.settings(input.resource)
 

@@ -28,15 +28,16 @@ package gavel.cloud_storage.storage_classification_declared
 
 import rego.v1
 
-import data.gavel.lib.checks
+import data.gavel.lib.checks.documents as checks_documents
 import data.gavel.lib.classification
+import data.gavel.lib.classification.levels as classification_levels
 import data.gavel.lib.terraform
 
-exempt_labels := object.get(checks.documents, ["cloud_storage", "classified_kinds_exempt_labels"], [])
+exempt_labels := object.get(checks_documents, ["cloud_storage", "classified_kinds_exempt_labels"], [])
 
 deny contains {
-	"msg": sprintf("%s: no data classification; tag it data-classification with one of %v", [terraform.address(input.resource), classification.levels]),
-	"details": {"field": "tags.data-classification", "actual": null, "expected": classification.levels},
+	"msg": sprintf("%s: no data classification; tag it data-classification with one of %v", [terraform.address(input.resource), classification_levels]),
+	"details": {"field": "tags.data-classification", "actual": null, "expected": classification_levels},
 } if {
 	not classification.of(input.resource)
 	not exempt

@@ -25,11 +25,12 @@ package gavel.cloud_storage.storage_versioning
 import rego.v1
 
 import data.gavel.lib.checks
+import data.gavel.lib.checks.documents as checks_documents
 import data.gavel.lib.classification
 import data.gavel.lib.cloud
 import data.gavel.lib.terraform
 
-classes := object.get(checks.documents, ["cloud_storage", "versioning_classifications"], ["personal", "special-category"])
+classes := object.get(checks_documents, ["cloud_storage", "versioning_classifications"], ["personal", "special-category"])
 
 versioning := ["supplementaryConfiguration.BucketVersioningConfiguration.status", status, "Enabled"] if {
 	cloud.aws_item(input.resource)

@@ -36,6 +36,7 @@ import rego.v1
 import data.gavel.lib.classification
 import data.gavel.lib.graph
 import data.gavel.lib.lifecycle
+import data.gavel.lib.lifecycle.remedy as lifecycle_remedy
 
 deny contains violation if {
 	graph.is_storage(input.resource)
@@ -47,12 +48,12 @@ deny contains violation if {
 	datasets := sort({w.dataset | some w in writes; is_string(w.dataset)})
 	violation := {
 		"msg": sprintf("%s receives personal data from %s (%s) but has no lifecycle rule that expires it; add %s", [
-			graph.display(input.resource), concat(", ", writers), concat(", ", datasets), lifecycle.remedy[input.resource.kind],
+			graph.display(input.resource), concat(", ", writers), concat(", ", datasets), lifecycle_remedy[input.resource.kind],
 		]),
 		"details": {
 			"field": "lifecycle_rule",
 			"actual": null,
-			"expected": lifecycle.remedy[input.resource.kind],
+			"expected": lifecycle_remedy[input.resource.kind],
 			"writers": writers,
 			"datasets": datasets,
 		},

@@ -24,8 +24,9 @@ package gavel.data_governance.data_quality_stale
 import rego.v1
 
 import data.gavel.lib.governance
+import data.gavel.lib.governance.params as governance_params
 
-max_days := object.get(governance.params, "max_validation_age_days", 7)
+max_days := object.get(governance_params, "max_validation_age_days", 7)
 
 day_ns := ((24 * 60) * 60) * 1000000000
 

@@ -23,16 +23,19 @@ package gavel.data_governance.personal_data_erasure
 import rego.v1
 
 import data.gavel.lib.governance
+import data.gavel.lib.governance.input_level
+import data.gavel.lib.governance.input_personal
+import data.gavel.lib.governance.params as governance_params
 
-tag_keys := object.get(governance.params, "erasure_job_keys", ["erasure-job"])
+tag_keys := object.get(governance_params, "erasure_job_keys", ["erasure-job"])
 
-job_labels := object.get(governance.params, "erasure_job_labels", {"purpose": "erasure"})
+job_labels := object.get(governance_params, "erasure_job_labels", {"purpose": "erasure"})
 
 deny contains {
-	"msg": sprintf("%s: %s data has no registered erasure job; tag it %s=<namespace>/<job> or run a job tagged %s that writes it", [input.resource.id, governance.input_level, tag_keys[0], shown_labels]),
+	"msg": sprintf("%s: %s data has no registered erasure job; tag it %s=<namespace>/<job> or run a job tagged %s that writes it", [input.resource.id, input_level, tag_keys[0], shown_labels]),
 	"details": {"field": sprintf("labels.%s", [tag_keys[0]]), "actual": null, "expected": "an erasure job for this dataset"},
 } if {
-	governance.input_personal
+	input_personal
 	not governance.tag(input.resource, tag_keys)
 	not erased_by_job
 	shown_labels := concat(",", [sprintf("%s=%s", [k, v]) | some k, v in job_labels])

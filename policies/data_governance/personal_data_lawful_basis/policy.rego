@@ -25,22 +25,25 @@ package gavel.data_governance.personal_data_lawful_basis
 import rego.v1
 
 import data.gavel.lib.governance
+import data.gavel.lib.governance.input_level
+import data.gavel.lib.governance.input_personal
+import data.gavel.lib.governance.params as governance_params
 
-basis_keys := object.get(governance.params, "lawful_basis_keys", ["lawful-basis"])
+basis_keys := object.get(governance_params, "lawful_basis_keys", ["lawful-basis"])
 
-purpose_keys := object.get(governance.params, "purpose_keys", ["purpose"])
+purpose_keys := object.get(governance_params, "purpose_keys", ["purpose"])
 
-lawful_bases := object.get(governance.params, "lawful_bases", ["consent", "contract", "legal-obligation", "vital-interests", "public-task", "legitimate-interests"])
+lawful_bases := object.get(governance_params, "lawful_bases", ["consent", "contract", "legal-obligation", "vital-interests", "public-task", "legitimate-interests"])
 
 basis := governance.tag(input.resource, basis_keys)
 
 purpose := governance.tag(input.resource, purpose_keys)
 
 deny contains {
-	"msg": sprintf("%s: %s data declares no lawful basis; tag it %s=<%s>", [input.resource.id, governance.input_level, basis_keys[0], concat("|", lawful_bases)]),
+	"msg": sprintf("%s: %s data declares no lawful basis; tag it %s=<%s>", [input.resource.id, input_level, basis_keys[0], concat("|", lawful_bases)]),
 	"details": {"field": sprintf("labels.%s", [basis_keys[0]]), "actual": null, "expected": lawful_bases},
 } if {
-	governance.input_personal
+	input_personal
 	not basis
 }
 
@@ -48,15 +51,15 @@ deny contains {
 	"msg": sprintf("%s: lawful basis %q is not one of %s", [input.resource.id, basis, concat(", ", lawful_bases)]),
 	"details": {"field": sprintf("labels.%s", [basis_keys[0]]), "actual": basis, "expected": lawful_bases},
 } if {
-	governance.input_personal
+	input_personal
 	is_string(basis)
 	not lower(trim_space(basis)) in lawful_bases
 }
 
 deny contains {
-	"msg": sprintf("%s: %s data declares no processing purpose; tag it %s=<purpose>", [input.resource.id, governance.input_level, purpose_keys[0]]),
+	"msg": sprintf("%s: %s data declares no processing purpose; tag it %s=<purpose>", [input.resource.id, input_level, purpose_keys[0]]),
 	"details": {"field": sprintf("labels.%s", [purpose_keys[0]]), "actual": null, "expected": "the purpose the data was collected for"},
 } if {
-	governance.input_personal
+	input_personal
 	not purpose
 }

@@ -22,18 +22,21 @@ package gavel.data_governance.personal_data_retention
 import rego.v1
 
 import data.gavel.lib.governance
+import data.gavel.lib.governance.input_level
+import data.gavel.lib.governance.input_personal
+import data.gavel.lib.governance.params as governance_params
 
-keys := object.get(governance.params, "retention_keys", ["retention"])
+keys := object.get(governance_params, "retention_keys", ["retention"])
 
-max_days := object.get(governance.params, "max_retention_days", 3650)
+max_days := object.get(governance_params, "max_retention_days", 3650)
 
 retention := governance.tag(input.resource, keys)
 
 deny contains {
-	"msg": sprintf("%s: %s data declares no retention period; tag it %s=<ISO 8601 duration, e.g. P2Y>", [input.resource.id, governance.input_level, keys[0]]),
+	"msg": sprintf("%s: %s data declares no retention period; tag it %s=<ISO 8601 duration, e.g. P2Y>", [input.resource.id, input_level, keys[0]]),
 	"details": {"field": sprintf("labels.%s", [keys[0]]), "actual": null, "expected": sprintf("a period of at most %d days", [max_days])},
 } if {
-	governance.input_personal
+	input_personal
 	not retention
 }
 
@@ -41,7 +44,7 @@ deny contains {
 	"msg": sprintf("%s: retention %q is not a period gavel can read; use an ISO 8601 duration (P30D, P18M, P2Y) or days", [input.resource.id, retention]),
 	"details": {"field": sprintf("labels.%s", [keys[0]]), "actual": retention, "expected": "PnD, PnW, PnM, PnY or a number of days"},
 } if {
-	governance.input_personal
+	input_personal
 	is_string(retention)
 	not governance.retention_days(retention)
 }
@@ -50,7 +53,7 @@ deny contains {
 	"msg": sprintf("%s: retention %s (%d days) exceeds the %d days allowed for personal data", [input.resource.id, retention, days, max_days]),
 	"details": {"field": sprintf("labels.%s", [keys[0]]), "actual": retention, "expected": sprintf("at most %d days", [max_days])},
 } if {
-	governance.input_personal
+	input_personal
 	days := governance.retention_days(retention)
 	days > max_days
 }

@@ -21,13 +21,15 @@ package gavel.data_governance.special_category_dpia
 import rego.v1
 
 import data.gavel.lib.governance
+import data.gavel.lib.governance.input_special_category
+import data.gavel.lib.governance.params as governance_params
 
-keys := object.get(governance.params, "dpia_keys", ["dpia"])
+keys := object.get(governance_params, "dpia_keys", ["dpia"])
 
 deny contains {
 	"msg": sprintf("%s: special-category data without a DPIA reference; tag it %s=<DPIA id or URL>", [input.resource.id, keys[0]]),
 	"details": {"field": sprintf("labels.%s", [keys[0]]), "actual": null, "expected": "the reference of the DPIA covering this dataset"},
 } if {
-	governance.input_special_category
+	input_special_category
 	not governance.tag(input.resource, keys)
 }

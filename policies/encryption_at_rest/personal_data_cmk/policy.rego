@@ -35,12 +35,12 @@ package gavel.encryption_at_rest.personal_data_cmk
 
 import rego.v1
 
-import data.gavel.lib.checks
+import data.gavel.lib.checks.documents as checks_documents
 import data.gavel.lib.classification
 import data.gavel.lib.cloud
 import data.gavel.lib.terraform
 
-cmk_classes := object.get(checks.documents, ["encryption", "cmk_classifications"], ["personal", "special-category"])
+cmk_classes := object.get(checks_documents, ["encryption", "cmk_classifications"], ["personal", "special-category"])
 
 # Where each kind names its customer-managed key.
 key_path := {

@@ -34,11 +34,12 @@ package gavel.encryption_at_rest.s3_bucket_sse
 import rego.v1
 
 import data.gavel.lib.s3
+import data.gavel.lib.s3.input_sse_defaults
 import data.gavel.lib.terraform
 
 config_kind := "aws_s3_bucket_server_side_encryption_configuration"
 
-sse_defaults := s3.input_sse_defaults
+sse_defaults := input_sse_defaults
 
 undeterminable if s3.undeterminable(input.resource, config_kind)
 

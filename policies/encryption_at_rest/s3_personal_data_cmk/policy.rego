@@ -32,21 +32,22 @@ package gavel.encryption_at_rest.s3_personal_data_cmk
 
 import rego.v1
 
-import data.gavel.lib.checks
+import data.gavel.lib.checks.documents as checks_documents
 import data.gavel.lib.classification
 import data.gavel.lib.s3
+import data.gavel.lib.s3.input_sse_defaults
 import data.gavel.lib.terraform
 
-kms_algorithms := object.get(checks.documents, ["encryption", "kms_sse_algorithms"], ["aws:kms", "aws:kms:dsse"])
+kms_algorithms := object.get(checks_documents, ["encryption", "kms_sse_algorithms"], ["aws:kms", "aws:kms:dsse"])
 
-cmk_classes := object.get(checks.documents, ["encryption", "cmk_classifications"], ["personal", "special-category"])
+cmk_classes := object.get(checks_documents, ["encryption", "cmk_classifications"], ["personal", "special-category"])
 
 field := "server_side_encryption_configuration.rule.apply_server_side_encryption_by_default"
 
 # Rules rather than function calls, so every rule below shares one evaluation of each.
 judged if classification.in_classes(input.resource, cmk_classes)
 
-sse_defaults := s3.input_sse_defaults
+sse_defaults := input_sse_defaults
 
 deny contains {
 	"msg": sprintf("%s: %s data without a customer-managed key (%s); set sse_algorithm to aws:kms and kms_master_key_id to your KMS key", [terraform.address(input.resource), classification.of(input.resource), problem]),

@@ -29,10 +29,10 @@ package gavel.encryption_in_transit.database_tls
 
 import rego.v1
 
-import data.gavel.lib.checks
+import data.gavel.lib.checks.documents as checks_documents
 import data.gavel.lib.terraform
 
-min_tls := object.get(checks.documents, ["encryption", "min_tls_version"], 1.2)
+min_tls := object.get(checks_documents, ["encryption", "min_tls_version"], 1.2)
 
 attributes := input.resource.attributes
 

@@ -24,10 +24,10 @@ package gavel.key_rotation.aws_kms_key_rotation
 
 import rego.v1
 
-import data.gavel.lib.checks
+import data.gavel.lib.checks.documents as checks_documents
 import data.gavel.lib.terraform
 
-max_days := object.get(checks.documents, ["encryption", "max_key_rotation_days"], 365)
+max_days := object.get(checks_documents, ["encryption", "max_key_rotation_days"], 365)
 
 attributes := input.resource.attributes
 

@@ -27,10 +27,10 @@ package gavel.key_rotation.azure_key_vault_key_rotation
 
 import rego.v1
 
-import data.gavel.lib.checks
+import data.gavel.lib.checks.documents as checks_documents
 import data.gavel.lib.terraform
 
-max_days := object.get(checks.documents, ["encryption", "max_key_rotation_days"], 365)
+max_days := object.get(checks_documents, ["encryption", "max_key_rotation_days"], 365)
 
 policy := terraform.first(array.concat(terraform.blocks(input.resource.attributes, "rotation_policy"), [{}]))
 

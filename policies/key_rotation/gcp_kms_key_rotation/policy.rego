@@ -23,11 +23,11 @@ package gavel.key_rotation.gcp_kms_key_rotation
 
 import rego.v1
 
-import data.gavel.lib.checks
+import data.gavel.lib.checks.documents as checks_documents
 import data.gavel.lib.cloud
 import data.gavel.lib.terraform
 
-max_days := object.get(checks.documents, ["encryption", "max_key_rotation_days"], 365)
+max_days := object.get(checks_documents, ["encryption", "max_key_rotation_days"], 365)
 
 max_seconds := max_days * 86400
 

@@ -17,6 +17,7 @@ package gavel.lib.graph
 import rego.v1
 
 import data.gavel.lib.classification
+import data.gavel.lib.classification.levels as classification_levels
 import data.gavel.lib.k8s
 import data.gavel.lib.k8s.placement as k8s_placement
 import data.gavel.lib.regions
@@ -83,7 +84,7 @@ upstream_datasets(id) := direct | reached | {d |
 level_of(id) := object.get(estate, ["resources", id, "classification"], null)
 
 # Levels that are personal data in the GDPR sense (personal, special-category).
-personal_levels := {level | some i, level in classification.levels; i >= classification.rank("personal")}
+personal_levels := {level | some i, level in classification_levels; i >= classification.rank("personal")}
 
 # Resources of at least `level` among `ids`, with their classification, for messages.
 classified_at_least(ids, level) := [{"id": id, "classification": found} |

@@ -1,15 +1,22 @@
 # Reading Kubernetes workloads: the pod spec of any workload kind, its containers, the GPUs
 # they request and the node labels the pod is pinned to (nodeSelector and required node
 # affinity), so policies ask "which regions / node pools / GPU models can this run on?".
+#
+# What several workload policies ask about the workload judged (`input_uses_gpu`) is a rule
+# here, settled once per evaluation, where a function is evaluated again at every call. Import
+# such a rule by its own path (`import data.gavel.lib.k8s.input_uses_gpu`): a reference through
+# the package (`k8s.input_uses_gpu`) makes the runtime evaluate every rule of the package.
 package gavel.lib.k8s
 
 import rego.v1
 
+import data.gavel.lib.accelerators
 import data.gavel.lib.checks
+import data.gavel.lib.checks.documents as checks_documents
 
 template_kinds := {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController"}
 
-accelerator_catalog := object.get(checks.documents, ["accelerators", "kubernetes"], {})
+accelerator_catalog := object.get(checks_documents, ["accelerators", "kubernetes"], {})
 
 placement := checks.parameters("placement")
 
@@ -88,12 +95,20 @@ instance_types(object) := node_label_values_any(object, object.get(placement, "i
 accelerator_models(object) := node_label_values_any(object, object.get(placement, "accelerator_label_keys", []))
 
 # A workload that asks for GPUs: requests a GPU resource, or selects GPU nodes by accelerator
-# label or GPU instance type.
-uses_gpu(object) if requests_gpu(object)
-
-uses_gpu(object) if count(accelerator_models(object)) > 0
-
-uses_gpu(object) if {
+# label or GPU instance type. An else chain, so the first way found settles it.
+uses_gpu(object) := true if {
+	requests_gpu(object)
+} else := true if {
+	count(accelerator_models(object)) > 0
+} else := true if {
 	some instance_type in instance_types(object)
-	data.gavel.lib.accelerators.gpu_machine_type(instance_type)
+	accelerators.gpu_machine_type(instance_type)
 }
+
+# Whether `kind` is a Kubernetes workload kind `pod_spec` reads.
+workload_kind(kind) if kind in template_kinds
+
+workload_kind(kind) if kind in {"Pod", "CronJob"}
+
+# Whether the workload judged (`input.resource`) uses GPUs (`uses_gpu`), settled once.
+input_uses_gpu if uses_gpu(input.resource.attributes)

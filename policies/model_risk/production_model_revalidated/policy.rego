@@ -21,8 +21,9 @@ package gavel.model_risk.production_model_revalidated
 import rego.v1
 
 import data.gavel.lib.models
+import data.gavel.lib.models.params as models_params
 
-max_days := object.get(models.params, "revalidation_days", 365)
+max_days := object.get(models_params, "revalidation_days", 365)
 
 validated := models.tag(input.resource, "validation_date_keys")
 

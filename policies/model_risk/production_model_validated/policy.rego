@@ -24,10 +24,11 @@ package gavel.model_risk.production_model_validated
 import rego.v1
 
 import data.gavel.lib.models
+import data.gavel.lib.models.params as models_params
 
 status := models.tag(input.resource, "validation_status_keys")
 
-passed := {lower(v) | some v in object.get(models.params, "passed_validation_values", [])}
+passed := {lower(v) | some v in object.get(models_params, "passed_validation_values", [])}
 
 deny contains {
 	"msg": sprintf("%s is in production (%s) with no validation status; tag it with one of %v after validation passes", [models.display(input.resource), models.production_reason(input.resource), models.keys("validation_status_keys")]),

@@ -24,9 +24,10 @@ package gavel.pipeline_security.airflow_dag_owner_declared
 
 import rego.v1
 
-import data.gavel.lib.checks
+import data.gavel.lib.checks.documents as checks_documents
 
-defaults := {lower(o) | some o in object.get(checks.documents, ["pipeline_security", "default_owners"], ["airflow", ""])}
+
+defaults := {lower(o) | some o in object.get(checks_documents, ["pipeline_security", "default_owners"], ["airflow", ""])}
 
 owners := {o | some o in object.get(input.resource.attributes, "owners", []); not lower(trim_space(o)) in defaults}
 

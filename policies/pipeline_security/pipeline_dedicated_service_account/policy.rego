@@ -22,10 +22,10 @@ package gavel.pipeline_security.pipeline_dedicated_service_account
 
 import rego.v1
 
-import data.gavel.lib.checks
+import data.gavel.lib.checks.documents as checks_documents
 import data.gavel.lib.pipelines
 
-disallowed := object.get(checks.documents, ["pipeline_security", "disallowed_service_accounts"], ["default"])
+disallowed := object.get(checks_documents, ["pipeline_security", "disallowed_service_accounts"], ["default"])
 
 account := object.get(input.resource.attributes, "service_account_name", null)
 

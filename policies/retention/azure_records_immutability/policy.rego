@@ -32,13 +32,14 @@ import rego.v1
 
 import data.gavel.lib.checks
 import data.gavel.lib.records
+import data.gavel.lib.records.min_days as records_min_days
 import data.gavel.lib.terraform
 
 policies := terraform.blocks(input.resource.attributes, "immutability_policy")
 
 subject := terraform.address(input.resource)
 
-deny contains checks.finding(subject, "immutability_policy", null, sprintf("state Locked, period_since_creation_in_days >= %v", [records.min_days])) if {
+deny contains checks.finding(subject, "immutability_policy", null, sprintf("state Locked, period_since_creation_in_days >= %v", [records_min_days])) if {
 	records.record_store(input.resource)
 	count(policies) == 0
 }
@@ -49,9 +50,9 @@ deny contains checks.finding(subject, "immutability_policy.state", object.get(p,
 	p.state != "Locked"
 }
 
-deny contains checks.finding(subject, "immutability_policy.period_since_creation_in_days", days, sprintf("at least %v", [records.min_days])) if {
+deny contains checks.finding(subject, "immutability_policy.period_since_creation_in_days", days, sprintf("at least %v", [records_min_days])) if {
 	records.record_store(input.resource)
 	some p in policies
 	days := object.get(p, "period_since_creation_in_days", null)
-	not checks.at_least(days, records.min_days)
+	not checks.at_least(days, records_min_days)
 }

@@ -30,9 +30,10 @@ import rego.v1
 
 import data.gavel.lib.checks
 import data.gavel.lib.records
+import data.gavel.lib.records.min_days as records_min_days
 import data.gavel.lib.terraform
 
-min_seconds := records.min_days * 86400
+min_seconds := records_min_days * 86400
 
 policies := terraform.blocks(input.resource.attributes, "retention_policy")
 
@@ -49,7 +50,7 @@ deny contains checks.finding(subject, "retention_policy.is_locked", object.get(p
 	not terraform.is_true(p.is_locked)
 }
 
-deny contains checks.finding(subject, "retention_policy.retention_period", period, sprintf("at least %v (%v days)", [min_seconds, records.min_days])) if {
+deny contains checks.finding(subject, "retention_policy.retention_period", period, sprintf("at least %v (%v days)", [min_seconds, records_min_days])) if {
 	records.record_store(input.resource)
 	some p in policies
 	period := object.get(p, "retention_period", null)

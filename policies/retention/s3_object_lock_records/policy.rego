@@ -39,6 +39,7 @@ import rego.v1
 import data.gavel.lib.checks
 import data.gavel.lib.cloud
 import data.gavel.lib.records
+import data.gavel.lib.records.min_days as records_min_days
 import data.gavel.lib.settings
 import data.gavel.lib.terraform
 
@@ -72,11 +73,11 @@ deny contains checks.finding(subject, "object_lock_configuration.rule.default_re
 	r.mode != "COMPLIANCE"
 }
 
-deny contains checks.finding(subject, "object_lock_configuration.rule.default_retention.days", days, sprintf("at least %v (or years = %v)", [records.min_days, ceil(records.min_days / 365)])) if {
+deny contains checks.finding(subject, "object_lock_configuration.rule.default_retention.days", days, sprintf("at least %v (or years = %v)", [records_min_days, ceil(records_min_days / 365)])) if {
 	judged
 	some r in retentions
 	days := retention_days(r)
-	days < records.min_days
+	days < records_min_days
 }
 
 lock_enabled if terraform.is_true(attributes.object_lock_enabled)

@@ -43,6 +43,7 @@ deny contains checks.finding(k8s.display(input.resource), pod_security.container
 
 approved_image(image) if {
 	is_string(image)
+	reference := images.full_reference(image)
 	some prefix in approved
-	startswith(images.full_reference(image), prefix)
+	startswith(reference, prefix)
 }

@@ -28,6 +28,7 @@ import rego.v1
 
 import data.gavel.lib.checks
 import data.gavel.lib.k8s
+import data.gavel.lib.k8s.input_uses_gpu
 import data.gavel.lib.pod_security
 
 required := object.get(checks.parameters("workload_security"), "gpu_limit_resources", ["cpu", "memory"])
@@ -35,7 +36,7 @@ required := object.get(checks.parameters("workload_security"), "gpu_limit_resour
 workload := input.resource.attributes
 
 deny contains checks.finding(k8s.display(input.resource), pod_security.container_field(workload, entry, sprintf("resources.limits.%s", [name])), null, "a limit, e.g. the amount the container requests") if {
-	k8s.uses_gpu(workload)
+	input_uses_gpu
 	some entry in k8s.containers(workload)
 	entry.field != "ephemeralContainers"
 	some name in required
