@@ -7,7 +7,6 @@ code; everything below raises.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import click
 import yaml
 
 from . import __version__
+from .commands.lazy_group import LazyGroup
 from .commands.settings import gavel_home
 from .engine.errors import GavelError, UsageError
 
@@ -42,18 +42,11 @@ CONFIG_HELP = (
 )
 
 
-class GavelGroup(click.Group):
+class GavelGroup(LazyGroup):
     """Loads subcommands lazily and turns gavel errors into a one-line message and exit code."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in COMMANDS:
-            return None
-        module = importlib.import_module(f"{__package__}.commands.{COMMANDS[cmd_name][0]}")
-        command: click.Command = module.command
-        return command
+    package = f"{__package__}.commands"
+    modules = {name: module for name, (module, _) in COMMANDS.items()}
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):

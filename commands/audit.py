@@ -20,6 +20,7 @@ import click
 from ..engine.errors import InputError, UsageError
 from .audit_config import AuditConfig, AwsSpec, ClusterSpec, SourceSpec, load_audit_config, merge_options
 from .audit_shards import Shard
+from .lazy_group import LazyGroup
 from .options import evidence_options, gate_options, policy_options, report_options, runtime_options
 from .output import emit_report
 from .pipeline import build_runtime, gate_policy, load_policies, load_waivers
@@ -30,20 +31,11 @@ SUBCOMMANDS = {"manifests": "audit_manifests"}
 USER_SET = (click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT)
 
 
-class AuditGroup(click.Group):
+class AuditGroup(LazyGroup):
     """`gavel audit [OPTIONS]` runs the audit; `gavel audit manifests` is loaded only when asked for."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(SUBCOMMANDS)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        import importlib
-
-        if cmd_name not in SUBCOMMANDS:
-            return None
-        module = importlib.import_module(f"{__package__}.{SUBCOMMANDS[cmd_name]}")
-        command: click.Command = module.command
-        return command
+    package = __package__ or ""
+    modules = SUBCOMMANDS
 
 
 @click.group(cls=AuditGroup, invoke_without_command=True)
