@@ -13,19 +13,18 @@ policy asks one question per pod. Other documents of the same file go to the Kub
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from ..engine.errors import InputError, SourceLocation
 from ..engine.identities import lineage_job_key, storage_key
 from ..engine.models import Link, Provenance, Resource
-from .collected import CollectedResources
+from .collected import DocumentResources, FileReading, opener
 from .kubernetes import KubernetesManifests, resource_from_object
 from .labels import flatten_labels
 from .pipeline_links import declared_job, mapping_at, runs_on_links
-from .sources import Document, SourceText
+from .sources import Document
 
 ADAPTER_NAME = "argo"
 ARGO_KINDS = frozenset({"Workflow", "CronWorkflow", "WorkflowTemplate", "ClusterWorkflowTemplate"})
@@ -45,37 +44,27 @@ def recognises_workflows(documents: Sequence[Document]) -> bool:
     return any(is_argo_object(document.value) for document in documents)
 
 
-def open_workflows(
-    source: SourceText, documents: Sequence[Document], *, collected_at: datetime, strict: bool
-) -> ArgoWorkflows:
-    return ArgoWorkflows.from_documents(source, documents, collected_at, strict=strict)
-
-
 @dataclass(frozen=True)
-class ArgoWorkflows(CollectedResources):
+class ArgoWorkflows(DocumentResources):
     """The Argo objects of one file, with their pod templates, and any other Kubernetes objects."""
 
     name: str = ADAPTER_NAME
 
     @classmethod
-    def from_documents(
-        cls,
-        source: SourceText,
-        documents: Sequence[Document],
-        collected_at: datetime,
-        *,
-        strict: bool = False,
-    ) -> ArgoWorkflows:
-        argo = [document for document in documents if is_argo_object(document.value)]
-        others = KubernetesManifests.from_documents(
-            source, [d for d in documents if not is_argo_object(d.value)], collected_at, strict=strict
-        )
-        resources: list[Resource] = []
-        for document in argo:
-            provenance = Provenance(ADAPTER_NAME, source.name, source.digest, collected_at, document.line)
-            resources.extend(_object_resources(document.value, provenance))
-        resources.extend(others.collect())
-        return cls(source=source.name, resources=tuple(resources), skipped=others.skipped)
+    def normalise_documents(cls, documents: Sequence[Document], reading: FileReading) -> Iterator[Resource]:
+        """Each Argo object and its pods, then the other objects as the Kubernetes adapter makes them.
+
+        The other objects are read first, so under `strict` their rejection is the error raised.
+        """
+        kubernetes = [document for document in documents if not is_argo_object(document.value)]
+        others = list(KubernetesManifests.normalise_documents(kubernetes, reading))
+        for document in documents:
+            if is_argo_object(document.value):
+                yield from _object_resources(document.value, reading.provenance(ADAPTER_NAME, document.line))
+        yield from others
+
+
+open_workflows = opener(ArgoWorkflows)
 
 
 def workflow_spec(obj: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from ..engine.errors import InputError, SourceLocation
@@ -34,8 +33,7 @@ from ..engine.identities import (
     storage_key,
 )
 from ..engine.models import Link, Provenance, Resource
-from .collected import CollectedResources
-from .inventory_files import Rejections
+from .collected import DocumentResources, FileReading, opener
 from .labels import flatten_labels
 from .sources import Document, SourceText
 
@@ -270,36 +268,30 @@ def _looks_like_export(value: Any) -> bool:
 
 
 @dataclass(frozen=True)
-class AwsConfigExport(CollectedResources):
+class AwsConfigExport(DocumentResources):
     """The configuration items of one file: a snapshot, a history or select answer, an event."""
 
     name: str = ADAPTER_NAME
 
     @classmethod
-    def from_documents(
-        cls,
-        source: SourceText,
-        documents: Sequence[Document],
-        collected_at: datetime,
-        *,
-        strict: bool = False,
-    ) -> AwsConfigExport:
+    def normalise_documents(cls, documents: Sequence[Document], reading: FileReading) -> Iterator[Resource]:
         items: list[tuple[Item, int]] = []
-        reject = Rejections(source, strict)
         for document in documents:
-            for candidate in _candidates(document.value, source):
+            for candidate in _candidates(document.value, reading.source):
                 reason = _rejection(candidate)
                 if reason is None:
                     items.append((normalise_item(candidate), document.line))
                 else:
-                    reject(reason, document.line)
+                    reading.reject(reason, document.line)
         lines = {id(item): line for item, line in items}
 
         def provenance(item: Mapping[str, Any]) -> Provenance:
-            return Provenance(ADAPTER_NAME, source.name, source.digest, collected_at, lines[id(item)])
+            return reading.provenance(ADAPTER_NAME, lines[id(item)])
 
-        resources = tuple(resources_from_items([item for item, _ in items], provenance))
-        return cls(source=source.name, resources=resources, skipped=tuple(reject.skipped))
+        return resources_from_items([item for item, _ in items], provenance)
+
+
+open_export = opener(AwsConfigExport)
 
 
 def _candidates(value: Any, source: SourceText) -> list[Any]:
@@ -331,9 +323,3 @@ def _rejection(candidate: Any) -> str | None:
     if not (candidate.get("resourceId") or candidate.get("resourceName") or candidate.get("arn")):
         return f"{candidate['resourceType']} item names no resourceId, resourceName or arn"
     return None
-
-
-def open_export(
-    source: SourceText, documents: Sequence[Document], *, collected_at: datetime, strict: bool
-) -> AwsConfigExport:
-    return AwsConfigExport.from_documents(source, documents, collected_at, strict=strict)

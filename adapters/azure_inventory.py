@@ -11,17 +11,15 @@ answer is reported: the rows it lacks were never judged.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from ..engine.identities import instance_type_key, kms_key
 from ..engine.models import Link, Provenance, Resource
-from .collected import CollectedResources
-from .inventory_files import Rejections
+from .collected import DocumentResources, FileReading, opener
 from .labels import flatten_labels
-from .sources import Document, SourceText
+from .sources import Document
 
 ADAPTER_NAME = "azure-resource-graph"
 
@@ -99,42 +97,29 @@ def resource_from_row(row: Mapping[str, Any], provenance: Provenance) -> Resourc
 
 
 @dataclass(frozen=True)
-class ResourceGraphExport(CollectedResources):
+class ResourceGraphExport(DocumentResources):
     """The rows of one saved Resource Graph answer; rows without id and type are skipped."""
 
     name: str = ADAPTER_NAME
 
     @classmethod
-    def from_documents(
-        cls,
-        source: SourceText,
-        documents: Sequence[Document],
-        collected_at: datetime,
-        *,
-        strict: bool = False,
-    ) -> ResourceGraphExport:
-        resources: list[Resource] = []
-        reject = Rejections(source, strict)
+    def normalise_documents(cls, documents: Sequence[Document], reading: FileReading) -> Iterator[Resource]:
         for document in documents:
             rows = _rows_of(document.value)
             if rows is None:
-                reject("not a Resource Graph answer (expected a data array of rows)", document.line)
+                reading.reject("not a Resource Graph answer (expected a data array of rows)", document.line)
                 continue
             truncation = _truncation(document.value)
             if truncation:
-                reject(truncation, document.line)
+                reading.reject(truncation, document.line)
+            provenance = reading.provenance(ADAPTER_NAME, document.line)
             for row in rows:
                 if is_row(row):
-                    provenance = Provenance(
-                        ADAPTER_NAME, source.name, source.digest, collected_at, document.line
-                    )
-                    resources.append(resource_from_row(row, provenance))
+                    yield resource_from_row(row, provenance)
                 else:
-                    reject("row has no resource id and type (project id, type in the query)", document.line)
-        return cls(source=source.name, resources=tuple(resources), skipped=tuple(reject.skipped))
+                    reading.reject(
+                        "row has no resource id and type (project id, type in the query)", document.line
+                    )
 
 
-def open_export(
-    source: SourceText, documents: Sequence[Document], *, collected_at: datetime, strict: bool
-) -> ResourceGraphExport:
-    return ResourceGraphExport.from_documents(source, documents, collected_at, strict=strict)
+open_export = opener(ResourceGraphExport)

@@ -1,23 +1,29 @@
-"""What an adapter that parses everything up front hands out, and the export documents some read.
+"""What an adapter that parses everything up front hands out, how it is built, and export documents.
 
 Most adapters normalise their whole source when constructed and then only hand out the result,
-so they share one frozen shape (`CollectedResources`). Sources read live over an API (Airflow,
-MLflow) are first written into one JSON export document, so a saved export is judged exactly like
-a live read; `sole_export` and `export_digest` are the two facts every such export needs.
+so they share one frozen shape (`CollectedResources`). Every adapter built from a file's parsed
+documents declares its constructors once (`BuiltFromDocuments`), skips or raises what it cannot
+use the same way (`Rejections`), and is opened by the registry through one factory (`opener`);
+those that yield resources document by document say only how a file's documents become resources
+(`DocumentResources.normalise_documents`). Sources read live over an API (Airflow, MLflow) are first
+written into one JSON export document, so a saved export is judged exactly like a live read;
+`sole_export` and `export_digest` are the two facts every such export needs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol, Self
 
 from ..engine.errors import InputError, SourceLocation
-from ..engine.models import Resource
-from .base import Skipped
-from .sources import Document, SourceText
+from ..engine.models import Provenance, Resource
+from .base import Adapter, AdapterFactory, Rejections, Skipped
+from .sources import Document, SourceText, parse_documents
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,79 @@ class CollectedResources:
 
     def collect(self) -> Iterator[Resource]:
         yield from self.resources
+
+
+@dataclass(frozen=True)
+class FileReading:
+    """One file being normalised: the provenance of what it yields, and where its rejects go."""
+
+    source: SourceText
+    collected_at: datetime
+    reject: Rejections
+
+    def provenance(self, adapter: str, line: int) -> Provenance:
+        return Provenance(adapter, self.source.name, self.source.digest, self.collected_at, line)
+
+
+class BuiltFromDocuments(ABC):
+    """An adapter built from one file's parsed documents; each kind says how in `read`."""
+
+    @classmethod
+    def from_bytes(cls, data: bytes, source: str, collected_at: datetime, *, strict: bool = False) -> Self:
+        """Parse a file as its name says (`parse_documents`), then build the adapter from it."""
+        text = SourceText.from_bytes(data, source)
+        return cls.from_documents(text, parse_documents(text), collected_at, strict=strict)
+
+    @classmethod
+    def from_documents(
+        cls,
+        source: SourceText,
+        documents: Sequence[Document],
+        collected_at: datetime,
+        *,
+        strict: bool = False,
+    ) -> Self:
+        """What the documents hold that this adapter cannot use is skipped, or raised under `strict`."""
+        return cls.read(documents, FileReading(source, collected_at, Rejections(source, strict)))
+
+    @classmethod
+    @abstractmethod
+    def read(cls, documents: Sequence[Document], reading: FileReading) -> Self:
+        """The adapter for `documents`; each part passed over goes to `reading.reject`."""
+
+
+@dataclass(frozen=True)
+class DocumentResources(CollectedResources, BuiltFromDocuments):
+    """Resources normalised from one file's parsed documents; subclasses say how (`normalise_documents`)."""
+
+    @classmethod
+    def read(cls, documents: Sequence[Document], reading: FileReading) -> Self:
+        resources = tuple(cls.normalise_documents(documents, reading))
+        return cls(source=reading.source.name, resources=resources, skipped=tuple(reading.reject.skipped))
+
+    @classmethod
+    @abstractmethod
+    def normalise_documents(cls, documents: Sequence[Document], reading: FileReading) -> Iterable[Resource]:
+        """The resources of `documents`, in order; each part passed over goes to `reading.reject`."""
+
+
+class FromDocuments(Protocol):
+    """What `opener` needs: a class whose `from_documents` makes an adapter (any `BuiltFromDocuments`)."""
+
+    def from_documents(
+        self, source: SourceText, documents: Sequence[Document], collected_at: datetime, *, strict: bool
+    ) -> Adapter: ...
+
+
+def opener(adapter: FromDocuments) -> AdapterFactory:
+    """The registry's factory for an adapter class built by `from_documents`."""
+
+    def open_documents(
+        source: SourceText, documents: Sequence[Document], *, collected_at: datetime, strict: bool
+    ) -> Adapter:
+        return adapter.from_documents(source, documents, collected_at, strict=strict)
+
+    return open_documents
 
 
 def is_export(documents: Sequence[Document], export_format: str) -> bool:

@@ -12,17 +12,15 @@ come from `labels` (Cloud SQL: `settings.userLabels`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from ..engine.identities import instance_type_key, kms_key, storage_key
 from ..engine.models import Link, Provenance, Resource
-from .collected import CollectedResources
-from .inventory_files import Rejections
+from .collected import DocumentResources, FileReading, opener
 from .labels import flatten_labels
-from .sources import Document, SourceText
+from .sources import Document
 
 ADAPTER_NAME = "gcp-asset-inventory"
 
@@ -122,36 +120,22 @@ def resource_from_asset(asset: Mapping[str, Any], provenance: Provenance) -> Res
 
 
 @dataclass(frozen=True)
-class AssetInventoryExport(CollectedResources):
+class AssetInventoryExport(DocumentResources):
     """The assets of one export file; anything that is not an asset is reported as skipped."""
 
     name: str = ADAPTER_NAME
 
     @classmethod
-    def from_documents(
-        cls,
-        source: SourceText,
-        documents: Sequence[Document],
-        collected_at: datetime,
-        *,
-        strict: bool = False,
-    ) -> AssetInventoryExport:
-        resources: list[Resource] = []
-        reject = Rejections(source, strict)
+    def normalise_documents(cls, documents: Sequence[Document], reading: FileReading) -> Iterator[Resource]:
         for document in documents:
-            values = document.value if isinstance(document.value, list) else [document.value]
-            for value in values:
+            provenance = reading.provenance(ADAPTER_NAME, document.line)
+            for value in document.value if isinstance(document.value, list) else [document.value]:
                 if is_asset(value):
-                    provenance = Provenance(
-                        ADAPTER_NAME, source.name, source.digest, collected_at, document.line
+                    yield resource_from_asset(value, provenance)
+                else:
+                    reading.reject(
+                        "not a Cloud Asset Inventory asset (expected name and asset_type)", document.line
                     )
-                    resources.append(resource_from_asset(value, provenance))
-                    continue
-                reject("not a Cloud Asset Inventory asset (expected name and asset_type)", document.line)
-        return cls(source=source.name, resources=tuple(resources), skipped=tuple(reject.skipped))
 
 
-def open_export(
-    source: SourceText, documents: Sequence[Document], *, collected_at: datetime, strict: bool
-) -> AssetInventoryExport:
-    return AssetInventoryExport.from_documents(source, documents, collected_at, strict=strict)
+open_export = opener(AssetInventoryExport)

@@ -25,11 +25,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..engine.errors import InputError, SourceLocation
 from ..engine.identities import dataset_key
 from ..engine.models import Link, Provenance, Resource
-from .base import Skipped
-from .sources import Document, SourceText
+from .collected import DocumentResources, FileReading, opener
+from .sources import Document
 
 ADAPTER_NAME = "great_expectations"
 KIND = "gx_validation_result"
@@ -56,46 +55,26 @@ def recognises_results(documents: Sequence[Document]) -> bool:
 
 
 @dataclass(frozen=True)
-class ValidationResults:
+class ValidationResults(DocumentResources):
     """The validation results of one file, normalised when constructed."""
 
-    source: str
-    resources: tuple[Resource, ...]
-    skipped: tuple[Skipped, ...] = ()
     name: str = ADAPTER_NAME
 
     @classmethod
-    def from_documents(
-        cls,
-        source: SourceText,
-        documents: Sequence[Document],
-        collected_at: datetime,
-        *,
-        strict: bool = False,
-    ) -> ValidationResults:
-        resources: list[Resource] = []
-        skipped: list[Skipped] = []
+    def normalise_documents(cls, documents: Sequence[Document], reading: FileReading) -> Iterator[Resource]:
         for document in documents:
-            provenance = Provenance(ADAPTER_NAME, source.name, source.digest, collected_at, document.line)
+            provenance = reading.provenance(ADAPTER_NAME, document.line)
             for identifier, result in _validation_results(document.value):
                 if is_validation_result(result):
-                    resources.append(result_resource(result, provenance, identifier))
-                    continue
-                reason = f"{identifier or 'document'} is not a Great Expectations validation result"
-                if strict:
-                    raise InputError(reason, SourceLocation(source.name, document.line))
-                skipped.append(Skipped(source.name, reason, document.line))
-        return cls(source=source.name, resources=tuple(resources), skipped=tuple(skipped))
-
-    def collect(self) -> Iterator[Resource]:
-        yield from self.resources
+                    yield result_resource(result, provenance, identifier)
+                else:
+                    reading.reject(
+                        f"{identifier or 'document'} is not a Great Expectations validation result",
+                        document.line,
+                    )
 
 
-def open_results(
-    source: SourceText, documents: Sequence[Document], *, collected_at: datetime, strict: bool
-) -> ValidationResults:
-    """The registry's factory for `--input-kind gx-result`."""
-    return ValidationResults.from_documents(source, documents, collected_at, strict=strict)
+open_results = opener(ValidationResults)
 
 
 def _validation_results(value: Any) -> Iterator[tuple[str | None, Any]]:

@@ -34,11 +34,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from ..engine.errors import InputError, SourceLocation
 from ..engine.models import Provenance, Resource
 from .base import Skipped
+from .collected import BuiltFromDocuments, FileReading, opener
 from .great_expectations import DATASET_META_KEY, result_resource
 from .sources import Document, SourceText
 
@@ -96,7 +97,7 @@ class ValidationConfig:
 
 
 @dataclass(frozen=True)
-class GreatExpectationsRun:
+class GreatExpectationsRun(BuiltFromDocuments):
     """The validations a config file names; `collect()` runs them (GX is slow to import)."""
 
     source: SourceText
@@ -106,25 +107,14 @@ class GreatExpectationsRun:
     name: str = ADAPTER_NAME
 
     @classmethod
-    def from_documents(
-        cls,
-        source: SourceText,
-        documents: Sequence[Document],
-        collected_at: datetime,
-        *,
-        strict: bool = False,
-    ) -> GreatExpectationsRun:
-        configs, skipped = [], []
+    def read(cls, documents: Sequence[Document], reading: FileReading) -> Self:
+        configs: list[ValidationConfig] = []
         for document in documents:
             if isinstance(document.value, Mapping) and document.value.get("kind") == CONFIG_KIND:
-                configs.append(ValidationConfig.from_document(document, source))
-            elif strict:
-                raise InputError(
-                    f"document is not a {CONFIG_KIND}", SourceLocation(source.name, document.line)
-                )
+                configs.append(ValidationConfig.from_document(document, reading.source))
             else:
-                skipped.append(Skipped(source.name, f"document is not a {CONFIG_KIND}", document.line))
-        return cls(source, tuple(configs), collected_at, tuple(skipped))
+                reading.reject(f"document is not a {CONFIG_KIND}", document.line)
+        return cls(reading.source, tuple(configs), reading.collected_at, tuple(reading.reject.skipped))
 
     def collect(self) -> Iterator[Resource]:
         for config in self.configs:
@@ -141,11 +131,7 @@ class GreatExpectationsRun:
         return result_resource(result, provenance)
 
 
-def open_config(
-    source: SourceText, documents: Sequence[Document], *, collected_at: datetime, strict: bool
-) -> GreatExpectationsRun:
-    """The registry's factory for `--input-kind gx-validation`."""
-    return GreatExpectationsRun.from_documents(source, documents, collected_at, strict=strict)
+open_config = opener(GreatExpectationsRun)
 
 
 def _read_data(config: ValidationConfig, where: SourceLocation) -> tuple[Any, str]:

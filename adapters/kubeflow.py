@@ -15,17 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from ..engine.errors import InputError, SourceLocation
 from ..engine.identities import lineage_job_key
 from ..engine.models import Provenance, Resource
-from .base import Skipped
-from .collected import CollectedResources
+from .collected import DocumentResources, FileReading, opener
 from .labels import flatten_labels
 from .pipeline_links import declared_job, mapping_at, runs_on_links
-from .sources import Document, SourceText
+from .sources import Document
 
 ADAPTER_NAME = "kubeflow"
 _PLACEHOLDER = re.compile(r"\{\{\$\.inputs\.parameters\['(?P<name>[^']+)'\]\}\}")
@@ -48,12 +46,6 @@ def recognises_pipelines(documents: Sequence[Document]) -> bool:
     return any(is_pipeline_spec(document.value) for document in documents)
 
 
-def open_pipelines(
-    source: SourceText, documents: Sequence[Document], *, collected_at: datetime, strict: bool
-) -> KubeflowPipelines:
-    return KubeflowPipelines.from_documents(source, documents, collected_at, strict=strict)
-
-
 @dataclass(frozen=True)
 class _Task:
     """A container task found by walking the DAG, with the input scopes its placeholders resolve in."""
@@ -65,35 +57,28 @@ class _Task:
 
 
 @dataclass(frozen=True)
-class KubeflowPipelines(CollectedResources):
+class KubeflowPipelines(DocumentResources):
     """The pipelines of one compiled IR file, joined with their platform specs when constructed."""
 
     name: str = ADAPTER_NAME
 
     @classmethod
-    def from_documents(
-        cls,
-        source: SourceText,
-        documents: Sequence[Document],
-        collected_at: datetime,
-        *,
-        strict: bool = False,
-    ) -> KubeflowPipelines:
+    def normalise_documents(cls, documents: Sequence[Document], reading: FileReading) -> Iterator[Resource]:
         """Pair each PipelineSpec with the platform spec document that follows it, if any."""
-        resources: list[Resource] = []
-        skipped: list[Skipped] = []
         for index, document in enumerate(documents):
             if is_pipeline_spec(document.value):
                 following = documents[index + 1] if index + 1 < len(documents) else None
                 platform = following.value if following and is_platform_spec(following.value) else {}
-                provenance = Provenance(ADAPTER_NAME, source.name, source.digest, collected_at, document.line)
-                resources.extend(_pipeline_resources(document.value, platform, provenance))
+                provenance = reading.provenance(ADAPTER_NAME, document.line)
+                yield from _pipeline_resources(document.value, platform, provenance)
             elif not (is_platform_spec(document.value) and _follows_pipeline(documents, index)):
-                reason = "document is neither a Kubeflow PipelineSpec nor the platform spec after one"
-                if strict:
-                    raise InputError(reason, SourceLocation(source.name, document.line))
-                skipped.append(Skipped(source=source.name, reason=reason, line=document.line))
-        return cls(source=source.name, resources=tuple(resources), skipped=tuple(skipped))
+                reading.reject(
+                    "document is neither a Kubeflow PipelineSpec nor the platform spec after one",
+                    document.line,
+                )
+
+
+open_pipelines = opener(KubeflowPipelines)
 
 
 def _follows_pipeline(documents: Sequence[Document], index: int) -> bool:

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from ..engine.errors import InputError, SourceLocation
 from ..engine.models import Provenance, Resource
-from .base import Skipped
+from .collected import DocumentResources, FileReading
 from .kubernetes_links import graph_keys
 from .labels import flatten_labels
-from .sources import Document, SourceText, parse_documents
+from .sources import Document
 
 ADAPTER_NAME = "kubernetes"
 
@@ -35,45 +33,19 @@ def is_kubernetes_object(value: Any) -> bool:
 
 
 @dataclass(frozen=True)
-class KubernetesManifests:
+class KubernetesManifests(DocumentResources):
     """The objects of one manifest file, parsed and normalised when constructed."""
 
-    source: str
-    resources: tuple[Resource, ...]
-    skipped: tuple[Skipped, ...] = ()
     name: str = ADAPTER_NAME
 
     @classmethod
-    def from_bytes(
-        cls, data: bytes, source: str, collected_at: datetime, *, strict: bool = False
-    ) -> KubernetesManifests:
-        """Parse a manifest file: JSON when the name ends in `.json`, else a YAML stream."""
-        text = SourceText.from_bytes(data, source)
-        return cls.from_documents(text, parse_documents(text), collected_at, strict=strict)
-
-    @classmethod
-    def from_documents(
-        cls,
-        source: SourceText,
-        documents: Sequence[Document],
-        collected_at: datetime,
-        *,
-        strict: bool = False,
-    ) -> KubernetesManifests:
-        resources: list[Resource] = []
-        skipped: list[Skipped] = []
+    def normalise_documents(cls, documents: Sequence[Document], reading: FileReading) -> Iterator[Resource]:
         for value, line in _objects(documents):
             reason = _rejection(value)
             if reason is None:
-                resources.append(_resource(value, line, source, collected_at))
-            elif strict:
-                raise InputError(reason, SourceLocation(source.name, line))
+                yield resource_from_object(value, reading.provenance(ADAPTER_NAME, line))
             else:
-                skipped.append(Skipped(source=source.name, reason=reason, line=line))
-        return cls(source=source.name, resources=tuple(resources), skipped=tuple(skipped))
-
-    def collect(self) -> Iterator[Resource]:
-        yield from self.resources
+                reading.reject(reason, line)
 
 
 def _objects(documents: Sequence[Document]) -> Iterator[tuple[Any, int]]:
@@ -103,17 +75,6 @@ def _rejection(value: Any) -> str | None:
     if not _object_name(value):
         return f"{value['kind']} has neither metadata.name nor metadata.generateName"
     return None
-
-
-def _resource(obj: Mapping[str, Any], line: int, source: SourceText, collected_at: datetime) -> Resource:
-    provenance = Provenance(
-        adapter=ADAPTER_NAME,
-        source=source.name,
-        source_digest=source.digest,
-        collected_at=collected_at,
-        line=line,
-    )
-    return resource_from_object(obj, provenance)
 
 
 def resource_from_object(obj: Mapping[str, Any], provenance: Provenance) -> Resource:

@@ -15,15 +15,16 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, final
 
 from ..engine.collector import collector_paused
 from ..engine.errors import InputError, SourceLocation
 from ..engine.models import Resource
 from .base import Skipped
+from .collected import BuiltFromDocuments, FileReading, opener
 from .openlineage_merge import ADAPTER_NAME, ArrivalFold, LocatedEvent
 from .openlineage_schema import validation_error
-from .sources import Document, SourceText, line_of, parse_documents
+from .sources import Document, SourceText, line_of
 
 _EVENT_PARTS = ("run", "job", "dataset")
 
@@ -48,8 +49,9 @@ def recognises_events(documents: Sequence[Document]) -> bool:
     return False
 
 
+@final
 @dataclass(frozen=True)
-class OpenLineageEvents:
+class OpenLineageEvents(BuiltFromDocuments):
     """The valid events of one file folded into resources, how many there were, and the rejected."""
 
     source: str
@@ -59,27 +61,17 @@ class OpenLineageEvents:
     name: str = ADAPTER_NAME
 
     @classmethod
-    def from_bytes(
-        cls, data: bytes, source: str, collected_at: datetime, *, strict: bool = False
-    ) -> OpenLineageEvents:
-        text = SourceText.from_bytes(data, source)
-        return cls.from_documents(text, parse_documents(text), collected_at, strict=strict)
-
-    @classmethod
-    def from_documents(
-        cls,
-        source: SourceText,
-        documents: Sequence[Document],
-        collected_at: datetime,
-        *,
-        strict: bool = False,
-    ) -> OpenLineageEvents:
+    def read(cls, documents: Sequence[Document], reading: FileReading) -> OpenLineageEvents:
+        """Under `strict` the first invalid event is raised once the whole file was read (`EventReader`)."""
+        source = reading.source
         candidates = list(_candidates(source, documents))
-        reader = EventReader(source.name, source.digest, lambda index: candidates[index][0], strict=strict)
+        reader = EventReader(
+            source.name, source.digest, lambda index: candidates[index][0], strict=reading.reject.strict
+        )
         with collector_paused():
             for index, (value, line) in enumerate(candidates):
                 reader.read(value, line, index)
-            return reader.finish(collected_at)
+            return reader.finish(reading.collected_at)
 
     @property
     def rejected(self) -> int:
@@ -181,8 +173,4 @@ def _skip(text: str, position: int, characters: str) -> int:
     return position
 
 
-def open_events(
-    source: SourceText, documents: Sequence[Document], *, collected_at: datetime, strict: bool
-) -> OpenLineageEvents:
-    """The registry's factory for `--input-kind openlineage`."""
-    return OpenLineageEvents.from_documents(source, documents, collected_at, strict=strict)
+open_events = opener(OpenLineageEvents)

@@ -10,23 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from ..engine.errors import InputError, SourceLocation, UsageError
 from . import airflow, argo, aws_config, gcp_inventory, kubeflow, mlflow, openlineage
 from . import azure_inventory as azure
 from . import great_expectations as gx
 from . import great_expectations_run as gx_run
-from .base import Adapter
+from .base import Adapter, AdapterFactory
+from .collected import opener
 from .kubernetes import KubernetesManifests, is_kubernetes_object
 from .sources import Document, SourceText
 from .terraform import TerraformPlan, is_terraform_plan
-
-
-class AdapterFactory(Protocol):
-    def __call__(
-        self, source: SourceText, documents: Sequence[Document], *, collected_at: datetime, strict: bool
-    ) -> Adapter: ...
 
 
 @dataclass(frozen=True)
@@ -57,12 +51,6 @@ def _recognises_kubernetes(documents: Sequence[Document]) -> bool:
     return any(is_kubernetes_object(document.value) for document in documents)
 
 
-def _open_kubernetes(
-    source: SourceText, documents: Sequence[Document], *, collected_at: datetime, strict: bool
-) -> Adapter:
-    return KubernetesManifests.from_documents(source, documents, collected_at, strict=strict)
-
-
 INPUT_KINDS: tuple[InputKind, ...] = (
     InputKind("terraform-plan", "Terraform plan", _recognises_terraform_plan, _open_terraform_plan),
     InputKind(
@@ -79,7 +67,7 @@ INPUT_KINDS: tuple[InputKind, ...] = (
     InputKind("aws-config", "AWS Config configuration items", aws_config.recognises, aws_config.open_export),
     InputKind("gcp-assets", "GCP asset inventory", gcp_inventory.recognises, gcp_inventory.open_export),
     InputKind("azure-resource-graph", "Azure Resource Graph answer", azure.recognises, azure.open_export),
-    InputKind("kubernetes", "Kubernetes manifest", _recognises_kubernetes, _open_kubernetes),
+    InputKind("kubernetes", "Kubernetes manifest", _recognises_kubernetes, opener(KubernetesManifests)),
 )
 
 

@@ -99,6 +99,36 @@ def test_detection_routes_result_files(now: datetime) -> None:
     assert collection.skipped == ()
 
 
+def _with_other_document(path: Path) -> tuple[SourceText, int]:
+    """The file as a YAML stream (JSON is YAML) followed by a document no GX adapter reads, and its line."""
+    text = path.read_text().rstrip("\n")
+    data = f"{text}\n---\nkind: ConfigMap\n".encode()
+    return SourceText.from_bytes(data, str(path.with_suffix(".yaml"))), text.count("\n") + 3
+
+
+def test_documents_that_are_not_results_are_skipped_or_raised(now: datetime) -> None:
+    path = GX1 / "test_sets/titanic_expected_data_asset_validate_results.yaml"
+    source, line = _with_other_document(path.with_suffix(".json"))
+    read = ValidationResults.from_documents(source, parse_documents(source), now)
+    assert len(read.resources) == 1
+    reason = "document is not a Great Expectations validation result"
+    assert [str(skipped) for skipped in read.skipped] == [f"{path}:{line}: skipped: {reason}"]
+    with pytest.raises(InputError) as error:
+        ValidationResults.from_documents(source, parse_documents(source), now, strict=True)
+    assert str(error.value).startswith(f"{path}:{line}: {reason}")
+
+
+def test_documents_that_are_not_validation_configs_are_skipped_or_raised(now: datetime) -> None:
+    source, line = _with_other_document(CONFIG)
+    run = GreatExpectationsRun.from_documents(source, parse_documents(source), now)
+    assert [config.suite_name for config in run.configs] == ["customers_quality", "customers_contactable"]
+    reason = "document is not a GreatExpectationsValidation"
+    assert [str(skipped) for skipped in run.skipped] == [f"{CONFIG}:{line}: skipped: {reason}"]
+    with pytest.raises(InputError) as error:
+        GreatExpectationsRun.from_documents(source, parse_documents(source), now, strict=True)
+    assert str(error.value).startswith(f"{CONFIG}:{line}: {reason}")
+
+
 def _run(path: Path, now: datetime) -> GreatExpectationsRun:
     source = SourceText.from_bytes(path.read_bytes(), str(path))
     return GreatExpectationsRun.from_documents(source, parse_documents(source), now)
