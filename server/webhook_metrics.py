@@ -16,7 +16,11 @@ LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
 
 
 class WebhookMetrics:
-    """The counters one webhook process updates."""
+    """The counters one webhook process updates.
+
+    `answered` and `decided` keep each label combination's child: `labels()` validates and
+    locks on every call, which is a measurable share of a review's cost outside evaluation.
+    """
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -54,6 +58,23 @@ class WebhookMetrics:
             registry=self.registry,
             multiprocess_mode="livesum",
         )
+        self._by_code: dict[int, Counter] = {}
+        self._by_outcome: dict[tuple[str, bool], Counter] = {}
+
+    def answered(self, status: int, seconds: float) -> None:
+        """One `/validate` answer with its HTTP status, `seconds` after the request arrived."""
+        child = self._by_code.get(status)
+        if child is None:
+            child = self._by_code[status] = self.requests.labels(str(status))
+        child.inc()
+        self.latency.observe(seconds)
+
+    def decided(self, outcome: str, dry_run: bool) -> None:
+        """One admission decision, by outcome and whether the request was a dry run."""
+        child = self._by_outcome.get((outcome, dry_run))
+        if child is None:
+            child = self._by_outcome[outcome, dry_run] = self.decisions.labels(outcome, str(dry_run).lower())
+        child.inc()
 
     def exposition(self) -> bytes:
         """The text format of every metric, across worker processes when running several."""

@@ -71,6 +71,7 @@ def _serve_one(host: str, port: int, cert: Path, key: Path) -> None:
         ssl_keyfile=str(key),
         log_level="warning",
         access_log=False,
+        proxy_headers=False,  # the API server calls the webhook directly; no X-Forwarded-* to trust
         timeout_keep_alive=30,
     )
     ServerThread(config, host, port, backlog=2048, name="gavel-webhook", reuse_port=True).run()
@@ -117,6 +118,7 @@ class WebhookServer(ServerThread):
             ssl_keyfile=str(key),
             log_level="warning",
             access_log=False,
+            proxy_headers=False,
             lifespan="on",
         )
         super().__init__(config, host, port, backlog=2048, name="gavel-webhook")

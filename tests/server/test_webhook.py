@@ -114,6 +114,8 @@ def _error(reply: httpx.Response) -> dict[str, object]:
 def test_malformed_requests_get_well_formed_errors(webhook: Running) -> None:
     garbage = webhook.client.post("/validate", content=b'{"apiVersion": ')
     assert garbage.status_code == 400
+    assert garbage.headers["content-type"] == "application/json"
+    assert int(garbage.headers["content-length"]) == len(garbage.content)
     assert "body is not JSON" in str(_error(garbage)["status"])
 
     document = json.loads(saved("gpu-job"))
@@ -135,6 +137,9 @@ def test_malformed_requests_get_well_formed_errors(webhook: Running) -> None:
 
     assert webhook.client.get("/validate").status_code == 405
     assert webhook.client.get("/healthz").text == "ok"
+    metrics = webhook.client.get("/metrics").text
+    assert 'gavel_webhook_requests_total{code="400"} 2.0' in metrics
+    assert 'gavel_webhook_requests_total{code="413"} 1.0' in metrics
 
 
 def test_the_server_refuses_clients_that_do_not_trust_its_ca(webhook: Running) -> None:
