@@ -14,7 +14,8 @@ import kubernetes_validate
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from test_webhook_manifests import ADMISSION, KUBERNETES_VERSION, ROOT
+from committed_manifests import KUBERNETES_VERSION, assert_committed_base_matches
+from test_webhook_manifests import ADMISSION, ROOT
 
 from gavel.cli import GavelGroup
 from gavel.commands.audit_manifests import command
@@ -426,14 +427,5 @@ def test_schedules_the_api_server_refuses(schedule: str, problem: str) -> None:
 def test_the_committed_kustomize_base_is_what_the_code_generates(tmp_path: Path) -> None:
     result = run("--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    committed = ROOT / "deploy" / "audit"
-    generated = sorted(p.name for p in tmp_path.iterdir())
-    assert generated == sorted(p.name for p in committed.iterdir()), (
-        "run: gavel audit manifests --out deploy/audit"
-    )
-    for name in generated:
-        assert (tmp_path / name).read_text() == (committed / name).read_text(), (
-            f"deploy/audit/{name} is stale; run: gavel audit manifests --out deploy/audit"
-        )
-    for path in sorted(committed.glob("[0-9]*.yaml")):
-        kubernetes_validate.validate(yaml.safe_load(path.read_text()), KUBERNETES_VERSION, strict=True)
+    regenerate = "gavel audit manifests --out deploy/audit"
+    assert_committed_base_matches(tmp_path, ROOT / "deploy" / "audit", regenerate)

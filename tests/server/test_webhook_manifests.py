@@ -11,6 +11,7 @@ import kubernetes_validate
 import pytest
 import yaml
 from click.testing import CliRunner
+from committed_manifests import KUBERNETES_VERSION, assert_committed_base_matches
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -20,7 +21,6 @@ from gavel.server.tls import generate_tls, service_dns_names
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ADMISSION = ROOT / "tests" / "data" / "admission"
-KUBERNETES_VERSION = "1.37.0"
 CERT_MANAGER_KINDS = {"Issuer", "Certificate"}  # CRDs: kubernetes-validate ships core schemas only
 
 
@@ -158,19 +158,8 @@ def test_tls_material_is_fresh_each_time() -> None:
 def test_the_committed_kustomize_base_is_what_the_code_generates(tmp_path: Path) -> None:
     result = CliRunner().invoke(command, ["manifests", "--cert-manager", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    committed = ROOT / "deploy" / "base"
-    generated = sorted(p.name for p in tmp_path.iterdir())
-    assert generated == sorted(p.name for p in committed.iterdir()), (
-        "run: gavel webhook manifests --cert-manager --out deploy/base"
-    )
-    for name in generated:
-        assert (tmp_path / name).read_text() == (committed / name).read_text(), (
-            f"deploy/base/{name} is stale; run: gavel webhook manifests --cert-manager --out deploy/base"
-        )
-    for path in sorted(committed.glob("[0-9]*.yaml")):
-        manifest = yaml.safe_load(path.read_text())
-        if manifest["kind"] not in CERT_MANAGER_KINDS:
-            kubernetes_validate.validate(manifest, KUBERNETES_VERSION, strict=True)
+    regenerate = "gavel webhook manifests --cert-manager --out deploy/base"
+    assert_committed_base_matches(tmp_path, ROOT / "deploy" / "base", regenerate, CERT_MANAGER_KINDS)
 
 
 def test_cert_manager_mode_embeds_no_key_material() -> None:
