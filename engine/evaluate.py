@@ -192,10 +192,18 @@ class PreparedEvaluation:
     bundle compilation `runtime.load` costs on every call. The runtime stays thread-affine.
     """
 
-    def __init__(self, policy_set: PolicySet, runtime: RegoRuntime, kinds: Sequence[str], loaded: Estate):
+    def __init__(
+        self,
+        policy_set: PolicySet,
+        runtime: RegoRuntime,
+        kinds: Sequence[str],
+        loaded: Estate,
+        index: ModuleIndex | None = None,
+    ):
+        """`index` of `policy_set.modules` may be passed in by a caller preparing several runs."""
         self.policy_set = policy_set
         self.runtime = runtime
-        index = ModuleIndex(policy_set.modules)
+        index = index or ModuleIndex(policy_set.modules)
         self.dispatch = build_dispatch(policy_set.policies, kinds, index)
         self.loaded_modules = _reachable(policy_set, self.dispatch, index)
         runtime.load(bundle_for(policy_set, loaded, self.dispatch.module, self.loaded_modules))

@@ -20,6 +20,7 @@ from .estate import Estate
 from .evaluate import PreparedEvaluation
 from .loader import PolicySet
 from .models import Decision
+from .module_index import ModuleIndex
 from .rego import RegoRuntime
 
 
@@ -42,6 +43,7 @@ class KindEvaluation:
     ):
         self.policy_set = policy_set
         self._runtime = runtime
+        self._index = ModuleIndex(policy_set.modules)  # read once, shared by every group
         native = [p for p in policy_set.policies if not p.conftest]
         self._group_of = {
             kind: tuple(p.id for p in native if p.metadata.applies_to(kind)) for kind in sorted(set(kinds))
@@ -63,7 +65,8 @@ class KindEvaluation:
 
     def _prepare(self, ids: tuple[str, ...]) -> PreparedEvaluation:
         empty = Estate(resources={}, classification={})
-        return PreparedEvaluation(self.policy_set, self._runtime(), self._kinds_of.get(ids, []), empty)
+        kinds = self._kinds_of.get(ids, [])
+        return PreparedEvaluation(self.policy_set, self._runtime(), kinds, empty, self._index)
 
     def judge(
         self,
