@@ -21,7 +21,14 @@ from ..engine.errors import InputError, UsageError
 from .audit_config import AuditConfig, AwsSpec, ClusterSpec, SourceSpec, load_audit_config, merge_options
 from .audit_shards import Shard
 from .lazy_group import LazyGroup
-from .options import evidence_options, gate_options, policy_options, report_options, runtime_options
+from .options import (
+    evidence_options,
+    gate_options,
+    jobs_option,
+    policy_options,
+    report_options,
+    runtime_options,
+)
 from .output import emit_report
 from .pipeline import build_runtime, gate_policy, load_policies, load_waivers
 from .recording import record_run
@@ -118,6 +125,7 @@ class AuditGroup(LazyGroup):
 @gate_options
 @evidence_options
 @runtime_options
+@jobs_option
 @click.pass_context
 def command(ctx: click.Context, /, **params: Any) -> None:
     """Audit live sources and files (cluster, AWS, lineage, MLflow) and record evidence.
@@ -191,6 +199,7 @@ def _run(
 ) -> None:
     """Collect, judge, report and record; the exit code follows the gate (and --strict)."""
     from ..engine.estate import build_estate
+    from ..engine.forked import usable_cpus
     from .audit_collect import collect_units, judge_owned
     from .audit_progress import AuditProgress
     from .audit_sources import Planning
@@ -225,6 +234,7 @@ def _run(
         waivers=waiver_list,
         gate=gate,
         now=now,
+        jobs=options["jobs"] or usable_cpus(),
     )
     progress.finish(f"evaluated {len(decision.resources)} resources, {len(decision.findings)} findings")
     context: dict[str, Any] = {"command": "audit", "sources": collected.sources}

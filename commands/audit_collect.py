@@ -103,17 +103,19 @@ def judge_owned(
     waivers: Sequence[Waiver],
     gate: GatePolicy,
     now: datetime,
+    jobs: int = 1,
 ) -> Decision:
     """Judge the resources read from `owned` sources (all when None) against the graph of everything read.
 
     Owned resources are picked by provenance source, not id: the estate renames an id a second
     source repeats (`id@source`), and which copy keeps the plain id depends on what was read.
     """
-    from ..engine.evaluate import PreparedEvaluation, evaluate
+    from ..engine.evaluate import evaluate
 
     if owned is None:
-        return evaluate(policy_set, estate, runtime, waivers=waivers, gate=gate, now=now)
+        return evaluate(policy_set, estate, runtime, waivers=waivers, gate=gate, now=now, jobs=jobs)
     mine = {rid: r for rid, r in estate.resources.items() if r.provenance.source in owned}
     judged = replace(estate, resources=mine)
-    prepared = PreparedEvaluation(policy_set, runtime, [r.kind for r in judged.resources.values()], estate)
-    return prepared.judge(judged, waivers=waivers, gate=gate, now=now)
+    return evaluate(
+        policy_set, judged, runtime, waivers=waivers, gate=gate, now=now, loaded=estate, jobs=jobs
+    )

@@ -162,7 +162,7 @@ def _source(entry: Mapping[str, Any], base: Path) -> SourceSpec:
 def _options(document: Mapping[str, Any], base: Path) -> dict[str, Any]:
     """The settings as the command's parameters would hold them."""
     options: dict[str, Any] = {}
-    for key in ("fail_on", "max_risk", "environment", "runtime", "opa_url", "chunk_size", "strict"):
+    for key in ("fail_on", "max_risk", "environment", "runtime", "opa_url", "chunk_size", "jobs", "strict"):
         if key in document:
             options[key] = document[key]
     if "policies" in document:

@@ -11,7 +11,14 @@ from pathlib import Path
 
 import click
 
-from .options import evidence_options, gate_options, policy_options, report_options, runtime_options
+from .options import (
+    evidence_options,
+    gate_options,
+    jobs_option,
+    policy_options,
+    report_options,
+    runtime_options,
+)
 from .output import emit_report
 from .pipeline import build_runtime, gate_policy, load_policies, load_waivers
 from .recording import record_run
@@ -32,6 +39,7 @@ from .recording import record_run
     "--strict", is_flag=True, help="Treat documents of unknown kind as errors instead of skipping them."
 )
 @runtime_options
+@jobs_option
 @click.option(
     "--catalog",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -53,6 +61,7 @@ def command(
     strict: bool,
     runtime: str,
     opa_url: str | None,
+    jobs: int | None,
     catalog: Path | None,
 ) -> None:
     """Gate Terraform plans, Kubernetes manifests and other state in CI.
@@ -70,6 +79,7 @@ def command(
     from ..adapters.detect import collect_paths
     from ..engine.estate import build_estate
     from ..engine.evaluate import evaluate
+    from ..engine.forked import usable_cpus
 
     now = datetime.now(UTC)
     policy_set = load_policies(policies, data)
@@ -80,7 +90,9 @@ def command(
         click.echo(f"gavel: {skipped}", err=True)
     rego_runtime = build_runtime(runtime, opa_url)
     estate = build_estate(collection.resources)
-    decision = evaluate(policy_set, estate, rego_runtime, waivers=waiver_list, gate=gate, now=now)
+    decision = evaluate(
+        policy_set, estate, rego_runtime, waivers=waiver_list, gate=gate, now=now, jobs=jobs or usable_cpus()
+    )
     if catalog is not None:
         from .place import with_catalog_alternatives
 

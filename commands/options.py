@@ -27,6 +27,19 @@ def policy_options(function: F) -> F:
     )(function)
 
 
+def jobs_option(function: F) -> F:
+    """`--jobs N` (or GAVEL_JOBS), for the commands that judge whole estates."""
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        envvar="GAVEL_JOBS",
+        metavar="N",
+        help="Processes judging a large estate (2,000 resources or more) with the embedded runtime. "
+        "[default: every CPU this process may use]",
+    )(function)
+
+
 def runtime_options(function: F) -> F:
     """`--runtime embedded|opa` and `--opa-url URL`."""
     function = click.option(

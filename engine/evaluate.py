@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .estate import Estate
 from .loader import DISPATCH_PACKAGE, Policy, PolicySet
 from .models import Decision, Finding, GatePolicy, Outcome, Waiver
 from .module_index import ModuleIndex
-from .rego import EvaluationError, RegoBundle, RegoRuntime
+from .rego import EmbeddedRuntime, EvaluationError, RegoBundle, RegoRuntime, SharedData
 from .risk import DEFAULT_WEIGHTS, judge, risk_score
 from .waivers import apply_waivers
 
@@ -79,15 +79,23 @@ def build_dispatch(
     return _Dispatch("\n".join(lines) + "\n", rule_of_kind, policies_of_kind, conftest)
 
 
+def data_document(policy_set: PolicySet, estate: Estate) -> SharedData:
+    """The base data document: the policy set's data and the estate, as `data.gavel`; parsed
+    once however many runtimes load it."""
+    return SharedData(gavel={"data": policy_set.data, "estate": estate.to_document()})
+
+
 def bundle_for(
-    policy_set: PolicySet, estate: Estate, dispatch_module: str, modules: Mapping[str, str] | None = None
+    policy_set: PolicySet,
+    data: Mapping[str, Any],
+    dispatch_module: str,
+    modules: Mapping[str, str] | None = None,
 ) -> RegoBundle:
-    """The policy set's modules (or the subset `modules`), the dispatch module, data and estate."""
+    """The policy set's modules (or the subset `modules`), the dispatch module and `data`."""
     modules = {
         **(policy_set.modules if modules is None else modules),
         f"{DISPATCH_PACKAGE}.rego": dispatch_module,
     }
-    data = {"gavel": {"data": policy_set.data, "estate": estate.to_document()}}
     return RegoBundle(modules=modules, data=data, rego_v0_modules=policy_set.rego_v0_modules)
 
 
@@ -101,31 +109,37 @@ def _message_and_details(entry: Any) -> tuple[str, Mapping[str, Any]]:
     return str(entry), {}
 
 
-def _findings_from(
-    policy: Policy, results: Mapping[str, Any], estate: Estate, resource_id: str
-) -> list[Finding]:
-    if not any(results.values()):
-        return []
-    ref = estate.resources[resource_id].ref()
-    findings = []
+class Verdict(NamedTuple):
+    """One finding as the runtime gave it, before it is tied to its policy's metadata and its
+    resource: small enough to send back from a worker process (`engine/forked.py`)."""
+
+    policy_id: str
+    outcome: Outcome
+    message: str
+    details: Mapping[str, Any]
+
+
+def _verdicts_from(policy: Policy, results: Mapping[str, Any]) -> list[Verdict]:
+    verdicts = []
     for rule, entries in results.items():
         outcome = _OUTCOME_OF_RULE[rule.split("_", 1)[0]]
         for entry in sorted(entries, key=str):
             message, details = _message_and_details(entry)
-            findings.append(_finding(policy, ref, outcome, message, details))
-    return findings
+            verdicts.append(Verdict(policy.id, outcome, message, details))
+    return verdicts
 
 
-def _finding(policy: Policy, ref: Any, outcome: Outcome, message: str, details: Mapping[str, Any]) -> Finding:
+def finding_of(policy: Policy, ref: Any, verdict: Verdict) -> Finding:
+    """The finding a verdict is, with its policy's title, severity and mappings."""
     meta = policy.metadata
     return Finding(
         policy_id=meta.id,
         title=meta.title,
         severity=meta.severity,
-        outcome=outcome,
+        outcome=verdict.outcome,
         resource=ref,
-        message=message,
-        details=details,
+        message=verdict.message,
+        details=verdict.details,
         controls=meta.controls,
         regulations=meta.regulations,
         remediation=meta.remediation,
@@ -133,14 +147,10 @@ def _finding(policy: Policy, ref: Any, outcome: Outcome, message: str, details: 
 
 
 def _evaluate_one_by_one(
-    runtime: RegoRuntime,
-    policies: Sequence[Policy],
-    input_document: Mapping[str, Any],
-    estate: Estate,
-    rid: str,
-) -> list[Finding]:
+    runtime: RegoRuntime, policies: Sequence[Policy], input_document: Mapping[str, Any]
+) -> list[Verdict]:
     """The slow path after a combined query raised: find which policies raise, keep the others."""
-    findings = []
+    verdicts = []
     for policy in policies:
         try:
             results = {}
@@ -149,30 +159,27 @@ def _evaluate_one_by_one(
                 results[rule] = value if defined and isinstance(value, list) else []
         except EvaluationError as error:
             message = f"evaluation failed: {error.one_line()}"
-            findings.append(_finding(policy, estate.resources[rid].ref(), Outcome.ERROR, message, {}))
+            verdicts.append(Verdict(policy.id, Outcome.ERROR, message, {}))
             continue
-        findings.extend(_findings_from(policy, results, estate, rid))
-    return findings
+        verdicts.extend(_verdicts_from(policy, results))
+    return verdicts
 
 
 def _query_group(
-    runtime: RegoRuntime,
-    path: str,
-    policies: Sequence[Policy],
-    input_document: Mapping[str, Any],
-    estate: Estate,
-    rid: str,
-) -> list[Finding]:
+    runtime: RegoRuntime, path: str, policies: Sequence[Policy], input_document: Mapping[str, Any]
+) -> list[Verdict]:
     try:
         defined, value = runtime.query(path, input_document)
     except EvaluationError:
-        return _evaluate_one_by_one(runtime, policies, input_document, estate, rid)
+        return _evaluate_one_by_one(runtime, policies, input_document)
     if not defined:
-        value = {}
-    findings = []
+        return []
+    verdicts = []
     for policy in policies:
-        findings.extend(_findings_from(policy, value.get(policy.id, {}), estate, rid))
-    return findings
+        results = value.get(policy.id, {})
+        if any(results.values()):
+            verdicts.extend(_verdicts_from(policy, results))
+    return verdicts
 
 
 def _reachable(policy_set: PolicySet, dispatch: _Dispatch, index: ModuleIndex) -> dict[str, str]:
@@ -197,18 +204,45 @@ class PreparedEvaluation:
         policy_set: PolicySet,
         runtime: RegoRuntime,
         kinds: Sequence[str],
-        loaded: Estate,
+        loaded: Estate | Mapping[str, Any],
         index: ModuleIndex | None = None,
     ):
-        """`index` of `policy_set.modules` may be passed in by a caller preparing several runs."""
+        """`loaded` is the estate shown as `data.gavel.estate`, or the whole data document
+        (`data_document`) when a caller loads the same one into several runtimes; `index` of
+        `policy_set.modules` may be passed in by a caller preparing several runs."""
         self.policy_set = policy_set
         self.runtime = runtime
         index = index or ModuleIndex(policy_set.modules)
         self.dispatch = build_dispatch(policy_set.policies, kinds, index)
         self.loaded_modules = _reachable(policy_set, self.dispatch, index)
-        runtime.load(bundle_for(policy_set, loaded, self.dispatch.module, self.loaded_modules))
+        data = data_document(policy_set, loaded) if isinstance(loaded, Estate) else loaded
+        runtime.load(bundle_for(policy_set, data, self.dispatch.module, self.loaded_modules))
         self.bundle_digest = policy_set.digest()
         self.runtime_version = runtime.version()
+
+    def verdicts(
+        self, estate: Estate, rid: str, now: str, old_document: Mapping[str, Any] | None = None
+    ) -> list[Verdict]:
+        """Every applicable policy's verdicts on one resource; `old_document` is `input.resource.old`.
+
+        `input.now` is `now` (RFC 3339), so a rule about age ("validated within 7 days") reads
+        the run's clock instead of the runtime's, and a recorded decision can be replayed.
+        """
+        runtime, dispatch = self.runtime, self.dispatch
+        resource = estate.resources[rid]
+        verdicts = []
+        rule = dispatch.rule_of_kind.get(resource.kind)
+        if rule is not None:
+            document: dict[str, Any] = {"resource": estate.input_document(rid), "now": now}
+            if old_document is not None:
+                document["resource"]["old"] = old_document
+            path = f"{DISPATCH_PACKAGE}.{rule}"
+            verdicts = _query_group(runtime, path, dispatch.policies_of_kind[resource.kind], document)
+        if dispatch.conftest:
+            conftest_input = dict(resource.attributes)
+            path = f"{DISPATCH_PACKAGE}.conftest"
+            verdicts.extend(_query_group(runtime, path, dispatch.conftest, conftest_input))
+        return verdicts
 
     def judge(
         self,
@@ -219,48 +253,58 @@ class PreparedEvaluation:
         now: datetime,
         old_documents: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> Decision:
-        """Judge every resource of `estate`; `old_documents[id]` is shown as `input.resource.old`.
-
-        `input.now` is `now` in RFC 3339, so a rule about age ("validated within 7 days") reads
-        the run's clock instead of the runtime's, and a recorded decision can be replayed.
-        """
-        runtime, dispatch = self.runtime, self.dispatch
-        findings: list[Finding] = []
+        """Judge every resource of `estate`; `old_documents[id]` is shown as `input.resource.old`."""
         evaluated_at = now.isoformat()
-        for rid, resource in estate.resources.items():
-            rule = dispatch.rule_of_kind.get(resource.kind)
-            if rule is not None:
-                document: dict[str, Any] = {"resource": estate.input_document(rid), "now": evaluated_at}
-                if old_documents and rid in old_documents:
-                    document["resource"]["old"] = old_documents[rid]
-                path = f"{DISPATCH_PACKAGE}.{rule}"
-                findings.extend(
-                    _query_group(
-                        runtime, path, dispatch.policies_of_kind[resource.kind], document, estate, rid
-                    )
-                )
-            if dispatch.conftest:
-                conftest_input = dict(resource.attributes)
-                path = f"{DISPATCH_PACKAGE}.conftest"
-                findings.extend(_query_group(runtime, path, dispatch.conftest, conftest_input, estate, rid))
-
-        judged, expired = apply_waivers(findings, waivers, estate.resources, now.date())
-        weights = self.policy_set.data.get("risk", {}).get("weights", DEFAULT_WEIGHTS)
-        risk = risk_score(judged, weights)
-        passed, reasons = judge(judged, risk, gate)
-        return Decision(
-            findings=judged,
-            resources=tuple(r.ref() for r in estate.resources.values()),
-            risk=risk,
+        old = old_documents or {}
+        verdicts = [self.verdicts(estate, rid, evaluated_at, old.get(rid)) for rid in estate.resources]
+        return decide(
+            self.policy_set,
+            estate,
+            verdicts,
+            waivers=waivers,
             gate=gate,
-            passed=passed,
-            reasons=reasons,
-            expired_waivers=expired,
-            policy_ids=tuple(p.id for p in self.policy_set.policies),
+            now=now,
             bundle_digest=self.bundle_digest,
-            runtime=self.runtime_version,
-            evaluated_at=now,
+            runtime_version=self.runtime_version,
         )
+
+
+def decide(
+    policy_set: PolicySet,
+    estate: Estate,
+    verdicts: Sequence[Sequence[Verdict]],
+    *,
+    waivers: Sequence[Waiver],
+    gate: GatePolicy,
+    now: datetime,
+    bundle_digest: str,
+    runtime_version: str,
+) -> Decision:
+    """The decision on `estate` from the verdicts on each of its resources, in its order:
+    findings with their policies' metadata, waivers applied, the risk score and the gate."""
+    policy_of = {p.id: p for p in policy_set.policies}
+    findings: list[Finding] = []
+    for resource, resource_verdicts in zip(estate.resources.values(), verdicts, strict=True):
+        if resource_verdicts:
+            ref = resource.ref()
+            findings.extend(finding_of(policy_of[v.policy_id], ref, v) for v in resource_verdicts)
+    judged, expired = apply_waivers(findings, waivers, estate.resources, now.date())
+    weights = policy_set.data.get("risk", {}).get("weights", DEFAULT_WEIGHTS)
+    risk = risk_score(judged, weights)
+    passed, reasons = judge(judged, risk, gate)
+    return Decision(
+        findings=judged,
+        resources=tuple(r.ref() for r in estate.resources.values()),
+        risk=risk,
+        gate=gate,
+        passed=passed,
+        reasons=reasons,
+        expired_waivers=expired,
+        policy_ids=tuple(p.id for p in policy_set.policies),
+        bundle_digest=bundle_digest,
+        runtime=runtime_version,
+        evaluated_at=now,
+    )
 
 
 def evaluate(
@@ -271,8 +315,23 @@ def evaluate(
     waivers: Sequence[Waiver] = (),
     gate: GatePolicy = DEFAULT_GATE,
     now: datetime,
+    loaded: Estate | None = None,
+    jobs: int = 1,
 ) -> Decision:
-    """Judge every resource of the estate by every applicable policy; touches nothing but its arguments."""
+    """Judge every resource of the estate by every applicable policy; touches nothing but its arguments.
+
+    `loaded` is the estate the policies see as `data.gavel.estate` when it is more than the one
+    judged (a shard of an audit judges its own resources against the graph of all it read).
+    The embedded runtime judges each group of kinds in a runtime of its own, over `jobs`
+    processes for a large estate (`kind_evaluation`); a runtime that is a server holds one
+    bundle, so it is asked about everything, one resource after another.
+    """
+    if isinstance(runtime, EmbeddedRuntime):
+        from .kind_evaluation import KindEvaluation
+
+        kinds = [resource.kind for resource in estate.resources.values()]
+        grouped = KindEvaluation(policy_set, kinds, EmbeddedRuntime, loaded=loaded or estate)
+        return grouped.judge(estate, waivers=waivers, gate=gate, now=now, jobs=jobs)
     kinds = [resource.kind for resource in estate.resources.values()]
-    prepared = PreparedEvaluation(policy_set, runtime, kinds, estate)
+    prepared = PreparedEvaluation(policy_set, runtime, kinds, loaded or estate)
     return prepared.judge(estate, waivers=waivers, gate=gate, now=now)

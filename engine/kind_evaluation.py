@@ -1,13 +1,18 @@
 """Evaluation split by resource kind, each part loaded with only the Rego its policies can reach.
 
-The admission webhook judges one object per request, so it only ever asks the policies of that
-object's kind. regorus pays for every `data.` reference a scan over all loaded modules, so a
-runtime holding the whole library (a hundred policies for Terraform, clouds, pipelines and
-Kubernetes) evaluates the eighteen Pod policies markedly slower than one holding those eighteen
-and the helpers they import. `KindEvaluation` groups the kinds by the policies that apply to them
-and prepares a runtime per group for just those kinds: `PreparedEvaluation` then loads only the
-modules that group's dispatch can reach (`module_index`). Decisions are the same as one
-`PreparedEvaluation` over every kind gives: the same findings, policy ids and bundle digest.
+regorus pays for every `data.` reference a scan over all loaded modules, so a runtime holding
+the whole library (a hundred policies for Terraform, clouds, pipelines and Kubernetes)
+evaluates the eighteen Pod policies markedly slower than one holding those eighteen and the
+helpers they import. `KindEvaluation` groups the kinds by the policies that apply to them and
+prepares a runtime per group: `PreparedEvaluation` then loads only the modules that group's
+dispatch can reach (`module_index`). Every group's runtime shares one parsed data document
+(`EmbeddedRuntime` clones it), so a group costs its modules' compilation only.
+
+The admission webhook judges one object per request, so it asks one group's runtime; `gavel
+check` and `gavel audit` judge whole estates, each resource by its group's runtime, and split a
+large estate over forked worker processes (`forked.py`). Decisions are the same as one
+`PreparedEvaluation` over every kind gives: the same findings in the same order, policy ids
+and bundle digest.
 """
 
 from __future__ import annotations
@@ -17,20 +22,26 @@ from datetime import datetime
 from typing import Any
 
 from .estate import Estate
-from .evaluate import PreparedEvaluation
+from .evaluate import DEFAULT_GATE, PreparedEvaluation, Verdict, data_document, decide
+from .forked import run_parts
 from .loader import PolicySet
-from .models import Decision
+from .models import Decision, GatePolicy, Waiver
 from .module_index import ModuleIndex
 from .rego import RegoRuntime
 
+FORK_AT = 2_000
+"""Resources an estate needs before its judging is split over worker processes: below it,
+forking and sending the verdicts back costs more than a second core saves."""
+
 
 class KindEvaluation:
-    """A policy set prepared per group of kinds sharing their policies; judges one-kind estates.
+    """A policy set prepared per group of kinds sharing their policies.
 
     A group's runtime is built the first time one of its kinds is judged, or up front for the
     kinds in `prepare` (the webhook's admitted kinds, so no request waits for a compile and
     groups of kinds that never arrive cost no memory). `runtime` makes a fresh runtime per
     group; regorus runtimes are thread-affine, so build one `KindEvaluation` per thread.
+    `loaded` is the estate every group sees as `data.gavel.estate` (empty by default).
     """
 
     def __init__(
@@ -40,10 +51,12 @@ class KindEvaluation:
         runtime: Callable[[], RegoRuntime],
         *,
         prepare: Iterable[str] = (),
+        loaded: Estate | None = None,
     ):
         self.policy_set = policy_set
         self._runtime = runtime
         self._index = ModuleIndex(policy_set.modules)  # read once, shared by every group
+        self._data = data_document(policy_set, loaded or Estate(resources={}, classification={}))
         native = [p for p in policy_set.policies if not p.conftest]
         self._group_of = {
             kind: tuple(p.id for p in native if p.metadata.applies_to(kind)) for kind in sorted(set(kinds))
@@ -60,24 +73,50 @@ class KindEvaluation:
         ids = self._group_of.get(kind, ())
         prepared = self._prepared.get(ids)
         if prepared is None:
-            prepared = self._prepared[ids] = self._prepare(ids)
+            kinds = self._kinds_of.get(ids, [])
+            prepared = PreparedEvaluation(self.policy_set, self._runtime(), kinds, self._data, self._index)
+            self._prepared[ids] = prepared
         return prepared
-
-    def _prepare(self, ids: tuple[str, ...]) -> PreparedEvaluation:
-        empty = Estate(resources={}, classification={})
-        kinds = self._kinds_of.get(ids, [])
-        return PreparedEvaluation(self.policy_set, self._runtime(), kinds, empty, self._index)
 
     def judge(
         self,
         estate: Estate,
         *,
+        waivers: Sequence[Waiver] = (),
+        gate: GatePolicy = DEFAULT_GATE,
         now: datetime,
         old_documents: Mapping[str, Mapping[str, Any]] | None = None,
+        jobs: int = 1,
     ) -> Decision:
-        """Judge an estate whose resources are all of one group's kinds (the webhook's one object)."""
-        groups = {self._group_of.get(r.kind, ()): r.kind for r in estate.resources.values()}
-        if len(groups) > 1:
-            raise ValueError(f"resources of kinds {sorted(groups.values())} span several policy groups")
-        prepared = self.prepared_for(next(iter(groups.values()), ""))
-        return prepared.judge(estate, now=now, old_documents=old_documents)
+        """Judge every resource of `estate` by its group's runtime; `old_documents[id]` is shown
+        as `input.resource.old`. With `jobs` above one and an estate of at least `FORK_AT`
+        resources, the resources are dealt round-robin to that many worker processes (estates
+        list a kind's resources together, so every worker gets a share of every kind)."""
+        prepared = {kind: self.prepared_for(kind) for kind in {r.kind for r in estate.resources.values()}}
+        any_group = next(iter(self._prepared.values()), None) or self.prepared_for("")
+        rids = list(estate.resources)
+        kinds = [resource.kind for resource in estate.resources.values()]
+        evaluated_at = now.isoformat()
+        old = old_documents or {}
+
+        def part_verdicts(part: int, parts: int) -> list[list[Verdict]]:
+            return [
+                prepared[kinds[i]].verdicts(estate, rids[i], evaluated_at, old.get(rids[i]))
+                for i in range(part, len(rids), parts)
+            ]
+
+        parts = jobs if len(rids) >= FORK_AT else 1
+        verdicts: list[list[Verdict]] = [[] for _ in rids]
+        results = run_parts(part_verdicts, parts)
+        for part, part_results in enumerate(results):
+            verdicts[part :: len(results)] = part_results
+        return decide(
+            self.policy_set,
+            estate,
+            verdicts,
+            waivers=waivers,
+            gate=gate,
+            now=now,
+            bundle_digest=any_group.bundle_digest,
+            runtime_version=any_group.runtime_version,
+        )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -101,6 +102,36 @@ POLYFILLS: Mapping[str, tuple[int, Any]] = {
 }
 
 
+class SharedData(dict[str, Any]):
+    """A data document loaded into several runtimes, one per group of resource kinds.
+
+    Parsing a large estate document is most of a load (about a second for the 50 MiB of
+    benchmarks/estate_bench.py). The embedded runtime parses a `SharedData` once per thread,
+    keeps that engine here, and gives every runtime loading the document a clone of it, which
+    shares the parsed data instead of copying it. Kept on the document, the parsed copy lives
+    exactly as long as the document does. Engines are thread-affine, hence one per thread.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parsed = threading.local()
+
+
+def _engine_holding(data: Mapping[str, Any]) -> Any:
+    """A regorus engine with the polyfills and `data` loaded, ready for a bundle's modules."""
+    import regorus
+
+    if isinstance(data, SharedData):
+        if not hasattr(data.parsed, "engine"):
+            data.parsed.engine = _engine_holding(dict(data))
+        return data.parsed.engine.clone()
+    engine = regorus.Engine()
+    for name, (arity, function) in POLYFILLS.items():
+        engine.add_extension(name, arity, function)
+    engine.add_data_json(to_json(data))
+    return engine
+
+
 class EmbeddedRuntime:
     """In-process Rego through regorus. Not thread-safe: one instance per thread or process."""
 
@@ -115,11 +146,7 @@ class EmbeddedRuntime:
         return f"regorus {version('gordon-to-regorus')}"
 
     def load(self, bundle: RegoBundle) -> None:
-        import regorus
-
-        engine = regorus.Engine()
-        for name, (arity, function) in POLYFILLS.items():
-            engine.add_extension(name, arity, function)
+        engine = _engine_holding(bundle.data)
         for path, text in bundle.modules.items():
             engine.set_rego_v0(path in bundle.rego_v0_modules)
             try:
@@ -128,7 +155,6 @@ class EmbeddedRuntime:
                 location, reason = location_of(str(error))
                 raise PolicyError(f"Rego error: {reason}", location or SourceLocation(path)) from None
         engine.set_rego_v0(False)
-        engine.add_data_json(to_json(bundle.data))
         try:
             # regorus compiles lazily, on the first query: force it so unsafe variables and
             # similar compile errors are load errors here, as the OPA server reports them.

@@ -226,3 +226,40 @@ def test_unreachable_opa_server_is_a_configuration_error(policies: str, sse_plan
     )
     assert result.exit_code == 3
     assert "127.0.0.1:9" in result.stderr
+
+
+def _many_buckets(sse_plan: Path, path: Path, copies: int) -> int:
+    """The plan with its resources repeated under new names: an estate big enough to split."""
+    plan = json.loads(sse_plan.read_text())
+    changes = plan["resource_changes"]
+    plan["resource_changes"] = [
+        {**change, "address": f"{change['address']}_{n}", "name": f"{change['name']}_{n}"}
+        for n in range(copies)
+        for change in changes
+    ]
+    path.write_text(json.dumps(plan))
+    return len(plan["resource_changes"])
+
+
+def test_jobs_split_a_large_estate_and_report_what_one_process_reports(
+    policies: str, sse_plan: Path, tmp_path: Path
+) -> None:
+    plan = tmp_path / "many.json"
+    assert _many_buckets(sse_plan, plan, 600) >= 2_000
+    reports = {}
+    for jobs in ("1", "2"):
+        result = run(
+            "check", str(plan), "--policies", policies, "--no-evidence", "--format", "json", "-j", jobs
+        )
+        assert result.exit_code == 1, result.output
+        document = json.loads(result.stdout)
+        reports[jobs] = (document["findings"], document["summary"])
+    assert reports["1"] == reports["2"]
+    assert len(reports["2"][0]) >= 600
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_jobs_must_be_a_positive_whole_number(policies: str, sse_plan: Path, value: str) -> None:
+    result = run("check", str(sse_plan), "--policies", policies, "--no-evidence", env={"GAVEL_JOBS": value})
+    assert result.exit_code == 2
+    assert "--jobs" in result.output

@@ -1,0 +1,91 @@
+"""Work split over forked worker processes, so judging a large estate uses every core.
+
+regorus holds the GIL while it evaluates, so threads cannot share the work; processes can. They
+are forked rather than spawned: a worker starts with the parent's loaded runtimes and estate
+already in its memory (shared copy-on-write; `collect_paths` freezes what it read, so the
+collector does not write to those pages), where a spawned one would parse and load them again,
+costing each worker about what the split saves. Where fork is unavailable, or the process
+already runs other threads (a forked copy of a lock one of them holds never opens), the parts
+run one after another in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+from .rego import EvaluationError
+
+T = TypeVar("T")
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, as a container limits it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Whether workers can be forked safely from here."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _run_part(work: Callable[[int, int], Any], part: int, parts: int, results: Connection) -> None:
+    """In the worker: send back the part's result, or the exception that stopped it."""
+    try:
+        results.send((True, work(part, parts)))
+    except BaseException as error:
+        try:
+            results.send((False, error))
+        except Exception:  # an exception that cannot be pickled goes back as its text
+            results.send((False, RuntimeError(f"{type(error).__name__}: {error}")))
+    finally:
+        results.close()
+
+
+def run_parts(work: Callable[[int, int], T], parts: int) -> list[T]:
+    """`[work(0, parts), ..., work(parts - 1, parts)]`, each part in a process of its own.
+
+    With one part, or where workers cannot be forked, `work(0, 1)` runs here and is the only
+    result: a caller must split its work by the `parts` it is given, not by the one it asked.
+    An exception in a part is raised here; a worker that dies (killed, out of memory) is an
+    `EvaluationError`, never a silent gap.
+    """
+    if parts <= 1 or not can_fork():
+        return [work(0, 1)]
+    context = multiprocessing.get_context("fork")
+    workers = []
+    for part in range(parts):
+        receiving, sending = context.Pipe(duplex=False)
+        # The work travels by fork, not by pickling: a closure over runtimes cannot be pickled.
+        worker = context.Process(target=_run_part, args=(work, part, parts, sending), daemon=True)
+        worker.start()
+        sending.close()
+        workers.append((worker, receiving))
+    try:
+        return [_result_of(worker, receiving) for worker, receiving in workers]
+    finally:
+        for worker, receiving in workers:
+            receiving.close()
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
+
+
+def _result_of(worker: Any, receiving: Connection) -> Any:
+    try:
+        succeeded, value = receiving.recv()
+    except EOFError:
+        worker.join()
+        raise EvaluationError(
+            f"an evaluation worker process died (exit {worker.exitcode}); retry with --jobs 1"
+        ) from None
+    if not succeeded:
+        raise value
+    return value
