@@ -85,14 +85,13 @@ def command(
     policy_set = load_policies(policies, data)
     waiver_list = load_waivers(waivers)
     gate = gate_policy(fail_on, max_risk, environment, policy_set)
-    collection = collect_paths(list(paths), input_kind=input_kind, strict=strict, collected_at=now)
+    jobs = jobs or usable_cpus()
+    collection = collect_paths(list(paths), input_kind=input_kind, strict=strict, collected_at=now, jobs=jobs)
     for skipped in collection.skipped:
         click.echo(f"gavel: {skipped}", err=True)
     rego_runtime = build_runtime(runtime, opa_url)
     estate = build_estate(collection.resources)
-    decision = evaluate(
-        policy_set, estate, rego_runtime, waivers=waiver_list, gate=gate, now=now, jobs=jobs or usable_cpus()
-    )
+    decision = evaluate(policy_set, estate, rego_runtime, waivers=waiver_list, gate=gate, now=now, jobs=jobs)
     if catalog is not None:
         from .place import with_catalog_alternatives
 

@@ -50,7 +50,8 @@ def _run_part(work: Callable[[int, int], Any], part: int, parts: int, results: C
 
 
 def run_parts(work: Callable[[int, int], T], parts: int) -> list[T]:
-    """`[work(0, parts), ..., work(parts - 1, parts)]`, each part in a process of its own.
+    """`[work(0, parts), ..., work(parts - 1, parts)]`: part 0 here, every other part in a
+    process of its own, forked before part 0 starts so each sees the same state.
 
     With one part, or where workers cannot be forked, `work(0, 1)` runs here and is the only
     result: a caller must split its work by the `parts` it is given, not by the one it asked.
@@ -61,15 +62,16 @@ def run_parts(work: Callable[[int, int], T], parts: int) -> list[T]:
         return [work(0, 1)]
     context = multiprocessing.get_context("fork")
     workers = []
-    for part in range(parts):
-        receiving, sending = context.Pipe(duplex=False)
-        # The work travels by fork, not by pickling: a closure over runtimes cannot be pickled.
-        worker = context.Process(target=_run_part, args=(work, part, parts, sending), daemon=True)
-        worker.start()
-        sending.close()
-        workers.append((worker, receiving))
     try:
-        return [_result_of(worker, receiving) for worker, receiving in workers]
+        for part in range(1, parts):
+            receiving, sending = context.Pipe(duplex=False)
+            # The work travels by fork, not by pickling: a closure over runtimes cannot be pickled.
+            worker = context.Process(target=_run_part, args=(work, part, parts, sending), daemon=True)
+            worker.start()
+            sending.close()
+            workers.append((worker, receiving))
+        here = work(0, parts)
+        return [here, *(_result_of(worker, receiving) for worker, receiving in workers)]
     finally:
         for worker, receiving in workers:
             receiving.close()
