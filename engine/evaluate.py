@@ -129,7 +129,7 @@ def _verdicts_from(policy: Policy, results: Mapping[str, Any]) -> list[Verdict]:
     return verdicts
 
 
-def finding_of(policy: Policy, ref: Any, verdict: Verdict) -> Finding:
+def _finding_of(policy: Policy, ref: Any, verdict: Verdict) -> Finding:
     """The finding a verdict is, with its policy's title, severity and mappings."""
     meta = policy.metadata
     return Finding(
@@ -219,6 +219,7 @@ class PreparedEvaluation:
         runtime.load(bundle_for(policy_set, data, self.dispatch.module, self.loaded_modules))
         self.bundle_digest = policy_set.digest()
         self.runtime_version = runtime.version()
+        self._policy_of = {p.id: p for p in policy_set.policies}
 
     def verdicts(
         self, estate: Estate, rid: str, now: str, old_document: Mapping[str, Any] | None = None
@@ -257,54 +258,42 @@ class PreparedEvaluation:
         evaluated_at = now.isoformat()
         old = old_documents or {}
         verdicts = [self.verdicts(estate, rid, evaluated_at, old.get(rid)) for rid in estate.resources]
-        return decide(
-            self.policy_set,
-            estate,
-            verdicts,
-            waivers=waivers,
+        return self.decide(estate, verdicts, waivers=waivers, gate=gate, now=now)
+
+    def decide(
+        self,
+        estate: Estate,
+        verdicts: Sequence[Sequence[Verdict]],
+        *,
+        waivers: Sequence[Waiver],
+        gate: GatePolicy,
+        now: datetime,
+    ) -> Decision:
+        """The decision on `estate` from the verdicts on each of its resources, in its order, by
+        whichever runtime judged them: findings with their policies' metadata, waivers applied,
+        the risk score and the gate, naming this policy set and runtime."""
+        findings: list[Finding] = []
+        for resource, resource_verdicts in zip(estate.resources.values(), verdicts, strict=True):
+            if resource_verdicts:
+                ref = resource.ref()
+                findings.extend(_finding_of(self._policy_of[v.policy_id], ref, v) for v in resource_verdicts)
+        judged, expired = apply_waivers(findings, waivers, estate.resources, now.date())
+        weights = self.policy_set.data.get("risk", {}).get("weights", DEFAULT_WEIGHTS)
+        risk = risk_score(judged, weights)
+        passed, reasons = judge(judged, risk, gate)
+        return Decision(
+            findings=judged,
+            resources=tuple(r.ref() for r in estate.resources.values()),
+            risk=risk,
             gate=gate,
-            now=now,
+            passed=passed,
+            reasons=reasons,
+            expired_waivers=expired,
+            policy_ids=tuple(p.id for p in self.policy_set.policies),
             bundle_digest=self.bundle_digest,
-            runtime_version=self.runtime_version,
+            runtime=self.runtime_version,
+            evaluated_at=now,
         )
-
-
-def decide(
-    policy_set: PolicySet,
-    estate: Estate,
-    verdicts: Sequence[Sequence[Verdict]],
-    *,
-    waivers: Sequence[Waiver],
-    gate: GatePolicy,
-    now: datetime,
-    bundle_digest: str,
-    runtime_version: str,
-) -> Decision:
-    """The decision on `estate` from the verdicts on each of its resources, in its order:
-    findings with their policies' metadata, waivers applied, the risk score and the gate."""
-    policy_of = {p.id: p for p in policy_set.policies}
-    findings: list[Finding] = []
-    for resource, resource_verdicts in zip(estate.resources.values(), verdicts, strict=True):
-        if resource_verdicts:
-            ref = resource.ref()
-            findings.extend(finding_of(policy_of[v.policy_id], ref, v) for v in resource_verdicts)
-    judged, expired = apply_waivers(findings, waivers, estate.resources, now.date())
-    weights = policy_set.data.get("risk", {}).get("weights", DEFAULT_WEIGHTS)
-    risk = risk_score(judged, weights)
-    passed, reasons = judge(judged, risk, gate)
-    return Decision(
-        findings=judged,
-        resources=tuple(r.ref() for r in estate.resources.values()),
-        risk=risk,
-        gate=gate,
-        passed=passed,
-        reasons=reasons,
-        expired_waivers=expired,
-        policy_ids=tuple(p.id for p in policy_set.policies),
-        bundle_digest=bundle_digest,
-        runtime=runtime_version,
-        evaluated_at=now,
-    )
 
 
 def evaluate(

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from .estate import Estate
-from .evaluate import DEFAULT_GATE, PreparedEvaluation, Verdict, data_document, decide
+from .evaluate import DEFAULT_GATE, PreparedEvaluation, Verdict, data_document
 from .forked import run_parts
 from .loader import PolicySet
 from .models import Decision, GatePolicy, Waiver
@@ -110,13 +110,4 @@ class KindEvaluation:
         results = run_parts(part_verdicts, parts)
         for part, part_results in enumerate(results):
             verdicts[part :: len(results)] = part_results
-        return decide(
-            self.policy_set,
-            estate,
-            verdicts,
-            waivers=waivers,
-            gate=gate,
-            now=now,
-            bundle_digest=any_group.bundle_digest,
-            runtime_version=any_group.runtime_version,
-        )
+        return any_group.decide(estate, verdicts, waivers=waivers, gate=gate, now=now)

@@ -90,6 +90,15 @@ def to_json(value: Any) -> str:
         return json.dumps(value)
 
 
+def from_json(text: str) -> Any:
+    """A runtime's JSON answer, through orjson (an answer is decoded for every resource judged).
+    What orjson refuses (`NaN`, `Infinity`) goes through `json`, which is more lenient."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def _sha256_hex(text: str) -> str:
     import hashlib
 
@@ -177,7 +186,7 @@ class EmbeddedRuntime:
                 return self._query(path)
             location, reason = location_of(str(error))
             raise EvaluationError(reason, location) from None
-        value = json.loads(raw)
+        value = from_json(raw)
         if value == _UNDEFINED_MARKER:
             return self._query(path)
         return True, value
@@ -189,7 +198,7 @@ class EmbeddedRuntime:
         except RuntimeError as error:
             location, reason = location_of(str(error))
             raise EvaluationError(reason, location) from None
-        rows = json.loads(raw).get("result", [])
+        rows = from_json(raw).get("result", [])
         if not rows:
             return False, None
         return True, rows[0]["bindings"]["x"]

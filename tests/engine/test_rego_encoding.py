@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from gavel.engine.rego import EmbeddedRuntime, RegoBundle, to_json
+from gavel.engine.rego import EmbeddedRuntime, RegoBundle, from_json, to_json
 
 POLICY = (
     "package p\nimport rego.v1\nname := input.name\nkeys := object.keys(input.m)\nlimit := data.d.limit\n"
@@ -27,3 +27,13 @@ def test_the_runtime_reads_inputs_and_data_through_either_encoder() -> None:
     assert runtime.query("p.name", {"name": "données ✓"}) == (True, "données ✓")
     assert runtime.query("p.keys", {"m": {1: "a", "b": 2}}) == (True, ["1", "b"])
     assert runtime.query("p.limit", {}) == (True, 7)
+
+
+def test_answers_are_read_as_json_reads_them() -> None:
+    runtime = EmbeddedRuntime()
+    numbers = "package n\nsmall := 9007199254740993\nhuge := 123456789012345678901234567890\n"
+    runtime.load(RegoBundle(modules={"n.rego": numbers}, data={}))
+    assert runtime.query("n.small", {}) == (True, 9007199254740993)
+    assert runtime.query("n.huge", {}) == (True, json.loads("123456789012345678901234567890.0"))
+    for text in ('{"a": [1, 2.5, "é", null]}', "NaN", "[Infinity]"):
+        assert repr(from_json(text)) == repr(json.loads(text))
