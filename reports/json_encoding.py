@@ -35,11 +35,18 @@ def with_sorted_keys(value: Any) -> Any:
 
     Objects keyed by strings only (all that Rego and YAML mappings give in practice) are sorted
     here; anything else takes `json`'s round trip, which also turns other keys into strings.
+    Every finding's details pass through here, so the common types are tested first: a check
+    against `Mapping`, an abstract class, costs several times one against `dict`.
     """
-    if isinstance(value, Mapping):
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, list | tuple):
+        return [with_sorted_keys(item) for item in value]
+    if isinstance(value, (dict, Mapping)):
         if all(isinstance(key, str) for key in value):
             return {key: with_sorted_keys(value[key]) for key in sorted(value)}
         return json.loads(json.dumps(value, sort_keys=True))
-    if isinstance(value, list | tuple):
-        return [with_sorted_keys(item) for item in value]
     return value
+
+
+_SCALARS = (str, int, float, type(None))

@@ -7,9 +7,10 @@ provenance of the run) only add to it.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from ..engine.models import Decision, Finding, Waiver
+from ..engine.models import Decision, Finding, Regulation, Waiver
 from .base import ReportContext
 from .json_encoding import pretty_json, with_sorted_keys
 from .summary import Summary, ordered_findings
@@ -75,15 +76,27 @@ def _finding(finding: Finding) -> dict[str, Any]:
         },
         "message": finding.message,
         "details": with_sorted_keys(finding.details),
-        "controls": sorted(finding.controls),
-        "regulations": [
-            {"framework": regulation.framework, "article": regulation.article}
-            for regulation in sorted(set(finding.regulations), key=lambda r: (r.framework, r.article))
-        ],
+        "controls": _sorted_controls(finding.controls),
+        "regulations": _regulations(finding.regulations),
         "remediation": finding.remediation,
         "waived": finding.waived,
         "waiver": _waiver(finding.waiver) if finding.waiver is not None else None,
     }
+
+
+@cache
+def _sorted_controls(controls: tuple[str, ...]) -> list[str]:
+    """A policy's controls in order; its findings share one list (a run has tens of thousands)."""
+    return sorted(controls)
+
+
+@cache
+def _regulations(regulations: tuple[Regulation, ...]) -> list[dict[str, str]]:
+    """A policy's regulations, sorted and without repeats; its findings share one list."""
+    return [
+        {"framework": regulation.framework, "article": regulation.article}
+        for regulation in sorted(set(regulations), key=lambda r: (r.framework, r.article))
+    ]
 
 
 def _waiver(waiver: Waiver) -> dict[str, Any]:
