@@ -325,6 +325,11 @@ def test_when_no_source_can_be_read_it_exits_4_naming_each(tmp_path: Path) -> No
             "sources: []\n",
             "audit.yaml: invalid audit config at $.sources: [] should be non-empty",
         ),
+        (
+            "audit.yaml",
+            "sources: [{type: files, paths: [a]}]\njobs: 0\n",
+            "audit.yaml: invalid audit config at $.jobs: 0 is less than the minimum of 1",
+        ),
         ("audit.yaml", "---\nsources: []\n---\nsources: []\n", "an audit config holds one document, found 2"),
     ],
 )
@@ -357,7 +362,7 @@ def test_the_schema_offers_what_the_command_accepts() -> None:
 def test_audit_is_a_group_whose_help_lists_manifests_and_the_new_options() -> None:
     result = run("audit", "--help")
     assert result.exit_code == 0
-    for text in ("--config", "--shard", "--strict", "--cluster", "--aws", "manifests"):
+    for text in ("--config", "--shard", "--strict", "--cluster", "--aws", "--jobs", "manifests"):
         assert text in result.output
     assert (
         COMMANDS["audit"][1]
