@@ -100,10 +100,11 @@ def bundle_for(
 
 
 def _message_and_details(entry: Any) -> tuple[str, Mapping[str, Any]]:
-    if isinstance(entry, Mapping):
+    """An entry of a result rule (decoded JSON, so an object is a `dict`): its message and details."""
+    if isinstance(entry, dict):
         message = entry.get("msg") or entry.get("message") or str(entry)
         details = entry.get("details")
-        if not isinstance(details, Mapping):
+        if not isinstance(details, dict):
             details = {k: v for k, v in entry.items() if k not in ("msg", "message")}
         return str(message), details
     return str(entry), {}
@@ -123,7 +124,7 @@ def _verdicts_from(policy: Policy, results: Mapping[str, Any]) -> list[Verdict]:
     verdicts = []
     for rule, entries in results.items():
         outcome = _OUTCOME_OF_RULE[rule.split("_", 1)[0]]
-        for entry in sorted(entries, key=str):
+        for entry in sorted(entries, key=str) if len(entries) > 1 else entries:
             message, details = _message_and_details(entry)
             verdicts.append(Verdict(policy.id, outcome, message, details))
     return verdicts
