@@ -221,6 +221,7 @@ class PreparedEvaluation:
         self.bundle_digest = policy_set.digest()
         self.runtime_version = runtime.version()
         self._policy_of = {p.id: p for p in policy_set.policies}
+        self._policy_ids = tuple(self._policy_of)
 
     def verdicts(
         self, estate: Estate, rid: str, now: str, old_document: Mapping[str, Any] | None = None
@@ -290,7 +291,7 @@ class PreparedEvaluation:
             passed=passed,
             reasons=reasons,
             expired_waivers=expired,
-            policy_ids=tuple(p.id for p in self.policy_set.policies),
+            policy_ids=self._policy_ids,
             bundle_digest=self.bundle_digest,
             runtime=self.runtime_version,
             evaluated_at=now,
