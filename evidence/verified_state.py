@@ -121,7 +121,11 @@ def save_state(folder: Path, state: VerifiedState) -> Path:
     path = state_path(folder, state.origin)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump(state.to_document(), handle, indent=1)
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(state.to_document(), handle, indent=1)
+        os.replace(temporary, path)
+    except BaseException:  # a full disk or an interrupt leaves no half-written file behind
+        temporary.unlink(missing_ok=True)
+        raise
     return path

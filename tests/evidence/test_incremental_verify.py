@@ -238,3 +238,22 @@ def test_a_state_saved_with_other_ranges_is_not_compared_but_redone(
     run(database[1], keys_dir, state_dir)
     other = verify_store(database[1], load_trusted_keys(keys_dir), state_dir=state_dir, range_level=3)
     assert other.full and "other ranges or digests" in other.scope
+
+
+def test_a_state_that_cannot_be_written_leaves_the_last_one_and_no_temporary_file(
+    store_url: str, signer: Signer, keys_dir: Path, state_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with EvidenceStore.open(store_url, origin="example.com/full-disk") as store:
+        fill(store, signer)
+        run(store, keys_dir, state_dir)
+        before = state_path(state_dir, store.origin).read_bytes()
+        fill(store, signer, 3)
+
+        def disk_full(*args: object, **kwargs: object) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(json, "dump", disk_full)
+        with pytest.raises(OSError, match="No space left"):
+            run(store, keys_dir, state_dir)
+    assert state_path(state_dir, store.origin).read_bytes() == before
+    assert sorted(p.name for p in state_dir.iterdir()) == [state_path(state_dir, store.origin).name]
