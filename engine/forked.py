@@ -4,15 +4,16 @@ regorus holds the GIL while it evaluates, so threads cannot share the work; proc
 are forked rather than spawned: a worker starts with the parent's loaded runtimes and estate
 already in its memory (shared copy-on-write; `collect_paths` freezes what it read, so the
 collector does not write to those pages), where a spawned one would parse and load them again,
-costing each worker about what the split saves. Where fork is unavailable, or the process
-already runs other threads (a forked copy of a lock one of them holds never opens), the parts
-run one after another in this process.
+costing each worker about what the split saves. Where fork is not safe (off Linux), or the
+process already runs other threads (a forked copy of a lock one of them holds never opens), the
+work runs in this process as one part.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -32,8 +33,9 @@ def usable_cpus() -> int:
 
 
 def can_fork() -> bool:
-    """Whether workers can be forked safely from here."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    """Whether workers can be forked safely from here: on Linux, from a process with no other
+    thread (macOS offers fork too, but its system libraries are not safe to use after it)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 def _run_part(work: Callable[[int, int], Any], part: int, parts: int, results: Connection) -> None:
