@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 
@@ -28,13 +29,25 @@ class _Pending:
 
 
 class GroupAppender:
-    """A writer thread batching appends to `store`, at most `max_batch` records per transaction."""
+    """A writer thread batching appends to `store`, at most `max_batch` records per transaction.
 
-    def __init__(self, store: EvidenceStore, signer: Signer, max_batch: int = 512):
+    `on_depth`, if given, is told the number of records handed over and not yet committed each
+    time the writer takes a batch and each time it finishes one: once per batch, not per record.
+    """
+
+    def __init__(
+        self,
+        store: EvidenceStore,
+        signer: Signer,
+        max_batch: int = 512,
+        on_depth: Callable[[int], None] | None = None,
+    ):
         self.store = store
         self.signer = signer
         self.max_batch = max_batch
+        self.on_depth = on_depth
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._in_flight = 0
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="gavel-evidence-appender", daemon=True)
         self._thread.start()
@@ -45,6 +58,11 @@ class GroupAppender:
         future: Future[EvidenceReceipt] = Future()
         self._queue.put(_Pending(record, future))
         return future
+
+    @property
+    def pending(self) -> int:
+        """Records handed over and not yet committed (queued, or in the transaction under way)."""
+        return self._queue.qsize() + self._in_flight
 
     def append(self, record: EntryCreate) -> EvidenceReceipt:
         """Block until `record` is durable in the log; raises if it could not be recorded."""
@@ -79,7 +97,18 @@ class GroupAppender:
                     stopping = True
                     break
                 batch.append(item)
+            self._in_flight = len(batch)
+            self._report_depth()
             self._commit(batch)
+
+    def _settled(self) -> None:
+        """The batch is over: the depth drops before any of its callers learns the outcome."""
+        self._in_flight = 0
+        self._report_depth()
+
+    def _report_depth(self) -> None:
+        if self.on_depth is not None:
+            self.on_depth(self.pending)
 
     def _commit(self, batch: list[_Pending]) -> None:
         # A caller that stopped waiting (a webhook request past its deadline cancels its future)
@@ -90,10 +119,12 @@ class GroupAppender:
         try:
             receipts = self.store.append([pending.record for pending in batch], self.signer)
         except Exception as error:  # every waiting caller must learn its record was not recorded
+            self._settled()
             for pending, wants in zip(batch, waiting, strict=True):
                 if wants:
                     pending.future.set_exception(error)
             return
+        self._settled()
         for pending, wants, receipt in zip(batch, waiting, receipts, strict=True):
             if wants:
                 pending.future.set_result(receipt)

@@ -7,7 +7,7 @@ collide across writers; they are the idempotency key the store deduplicates on.
 from __future__ import annotations
 
 import os
-import secrets
+import threading
 import time
 from collections.abc import Mapping
 from datetime import datetime
@@ -16,15 +16,49 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from ..engine.models import Decision
+from .canonical import canonical_bytes
 from .dsse import IN_TOTO_PAYLOAD_TYPE, sign_envelope
 from .keys import Signer, public_pem
-from .statement import DECISION_PREDICATE, ROTATION_PREDICATE, decision_statement, rotation_statement
+from .statement import DECISION_PREDICATE, ROTATION_PREDICATE, decision_document, rotation_statement
 from .tables import EntryCreate
+
+
+class RandomTails:
+    """80-bit random values cut from `os.urandom` read 400 at a time.
+
+    One `getrandom` call per record released the GIL on every record, and on the webhook's
+    evaluation thread each release let another thread take the interpreter until its next switch.
+    The buffer is dropped in a forked child so two processes never hand out the same bytes.
+    """
+
+    SIZE = 10
+    BATCH = 400
+
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
+        self._lock = threading.Lock()
+        self._buffer = b""
+        self._offset = 0
+
+    def take(self) -> int:
+        with self._lock:
+            if self._offset >= len(self._buffer):
+                self._buffer = os.urandom(self.SIZE * self.BATCH)
+                self._offset = 0
+            tail = self._buffer[self._offset : self._offset + self.SIZE]
+            self._offset += self.SIZE
+        return int.from_bytes(tail, "big")
+
+
+_TAILS = RandomTails()
 
 
 def new_record_id() -> str:
     """A UUIDv7: 48-bit Unix milliseconds, version 7, variant 10, 74 random bits."""
-    value = (time.time_ns() // 1_000_000) << 80 | secrets.randbits(80)
+    value = (time.time_ns() // 1_000_000) << 80 | _TAILS.take()
     value = (value & ~(0xF << 76)) | (0x7 << 76)
     value = (value & ~(0x3 << 62)) | (0x2 << 62)
     text = f"{value:032x}"
@@ -51,7 +85,7 @@ def decision_record(
 ) -> EntryCreate:
     """Build the Statement, sign its exact bytes, and keep the columns `evidence log` filters on."""
     record_id = new_record_id()
-    payload = decision_statement(
+    statement = decision_document(
         decision,
         record_id=record_id,
         origin=origin,
@@ -60,7 +94,7 @@ def decision_record(
         environment=os.environ if environment is None else environment,
         gavel_version=gavel_version(),
     )
-    envelope = sign_envelope(IN_TOTO_PAYLOAD_TYPE, payload, [signer])
+    envelope = sign_envelope(IN_TOTO_PAYLOAD_TYPE, canonical_bytes(statement), [signer])
     return EntryCreate(
         envelope=envelope.to_bytes(),
         record_id=record_id,
@@ -68,6 +102,7 @@ def decision_record(
         predicate_type=DECISION_PREDICATE,
         decision="allow" if decision.passed else "deny",
         policy_digest=decision.bundle_digest,
+        statement=statement,
     )
 
 

@@ -17,15 +17,15 @@ import base64
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import BigInteger, Boolean, Connection, Index, func, insert, select
+from sqlalchemy import BigInteger, Boolean, Connection, Index, func, select
 from sqlmodel import Field, SQLModel
 
 from .dsse import Envelope
 from .errors import MalformedRecordError
 from .statement import DECISION_PREDICATE
-from .tables import EvidenceEntry, EvidenceLog, table_of
+from .tables import EvidenceEntry, EvidenceLog, insert_sql, placeholder, table_of
 
 if TYPE_CHECKING:
     from .database import Database
@@ -179,6 +179,17 @@ def _payload(envelope: bytes) -> bytes:
     return Envelope.from_bytes(envelope).payload
 
 
+class IndexSource(NamedTuple):
+    """An entry to index: its position and signed envelope and, when the appender still holds it,
+    the statement document those signed bytes were serialised from (saves decoding them again)."""
+
+    log_id: int
+    idx: int
+    integrated_time: str
+    envelope: bytes
+    statement: Mapping[str, Any] | None = None
+
+
 class IndexRows:
     """The rows of one batch of entries, table by table, as tuples in the order the models declare fields.
 
@@ -263,43 +274,60 @@ class IndexRows:
             )
 
 
-def index_entries(connection: Connection, entries: Sequence[Mapping[str, Any]]) -> None:
-    """Index entries being appended (mappings with log_id, idx, integrated_time and envelope bytes)."""
+def index_entries(connection: Connection, entries: Sequence[IndexSource]) -> None:
+    """Index entries being appended, from their statement document or else their envelope bytes."""
+    from .database import driver_cursor
+
+    rows = index_rows(entries)
+    marker = placeholder(connection.dialect.paramstyle)
+    with driver_cursor(connection) as cursor:
+        write_index(cursor, marker, rows, new_bundle_rows(cursor, marker, rows, set()))
+
+
+def index_rows(entries: Sequence[IndexSource]) -> IndexRows:
+    """The index rows of `entries`; a statement that lacks what the index needs is malformed."""
     rows = IndexRows()
     try:
         for entry in entries:
-            rows.add(entry["log_id"], entry["idx"], entry["integrated_time"], bytes(entry["envelope"]))
+            if entry.statement is not None:
+                rows.add_statement(entry.log_id, entry.idx, entry.integrated_time, entry.statement)
+            else:
+                rows.add(entry.log_id, entry.idx, entry.integrated_time, bytes(entry.envelope))
     except (ValueError, KeyError, TypeError, AttributeError, MalformedRecordError) as error:
         raise MalformedRecordError(f"statement cannot be indexed for reports: {error!r}") from error
-    _write(connection, rows)
+    return rows
 
 
-def _write(connection: Connection, rows: IndexRows) -> None:
+def new_bundle_rows(cursor: Any, marker: str, rows: IndexRows, known: set[str]) -> list[tuple[str, str]]:
+    """The `index_bundle_policy` rows of bundles not yet in the table (`cursor` is DB-API).
+
+    `known` (kept by a long-lived store) remembers digests already found there, an append-only
+    table, so a busy writer stops asking on every batch. A read, so it runs before the writes.
+    """
+    unknown = [digest for digest in rows.bundles if digest not in known]
+    if not unknown:
+        return []
+    cursor.execute(
+        f"SELECT DISTINCT bundle_digest FROM index_bundle_policy "
+        f"WHERE bundle_digest IN ({', '.join([marker] * len(unknown))})",
+        tuple(unknown),
+    )
+    known.update(digest for (digest,) in cursor.fetchall())
+    return [
+        (digest, policy_id)
+        for digest in unknown
+        if digest not in known
+        for policy_id in sorted(set(rows.bundles[digest]))
+    ]
+
+
+def write_index(cursor: Any, marker: str, rows: IndexRows, bundles: Sequence[tuple[str, str]]) -> None:
     """Plain DB-API executemany: per-row SQLAlchemy parameter handling would cost more than the insert."""
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     for table, values in rows.tables.items():
         if values:
-            columns = COLUMNS[table]
-            connection.exec_driver_sql(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})",
-                values,
-            )
-    if rows.bundles:
-        known = set(
-            connection.execute(
-                select(BUNDLE.c.bundle_digest)
-                .distinct()
-                .where(BUNDLE.c.bundle_digest.in_(list(rows.bundles)))
-            ).scalars()
-        )
-        new = [
-            {"bundle_digest": digest, "policy_id": policy_id}
-            for digest, ids in rows.bundles.items()
-            if digest not in known
-            for policy_id in sorted(set(ids))
-        ]
-        if new:
-            connection.execute(insert(BUNDLE), new)
+            cursor.executemany(insert_sql(table, COLUMNS[table], marker), values)
+    if bundles:
+        cursor.executemany(insert_sql("index_bundle_policy", ("bundle_digest", "policy_id"), marker), bundles)
 
 
 def unindexed(connection: Connection, log_id: int) -> int:
@@ -339,15 +367,7 @@ def backfill(database: Database, log_id: int) -> int:
                 return done
             index_entries(
                 connection,
-                [
-                    {
-                        "log_id": log_id,
-                        "idx": r.idx,
-                        "integrated_time": r.integrated_time,
-                        "envelope": r.envelope,
-                    }
-                    for r in missing
-                ],
+                [IndexSource(log_id, r.idx, r.integrated_time, r.envelope) for r in missing],
             )
         done += len(missing)
         start = missing[-1].idx + 1

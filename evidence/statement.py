@@ -110,6 +110,30 @@ def decision_statement(
     gavel_version: str,
 ) -> bytes:
     """The canonical bytes of a policy-decision Statement; these exact bytes are what gets signed."""
+    return canonical_bytes(
+        decision_document(
+            decision,
+            record_id=record_id,
+            origin=origin,
+            subject_digests=subject_digests,
+            context=context,
+            environment=environment,
+            gavel_version=gavel_version,
+        )
+    )
+
+
+def decision_document(
+    decision: Decision,
+    *,
+    record_id: str,
+    origin: str,
+    subject_digests: Mapping[str, str],
+    context: Mapping[str, Any],
+    environment: Mapping[str, str],
+    gavel_version: str,
+) -> dict[str, Any]:
+    """The policy-decision Statement as a document, before `canonical_bytes` fixes its bytes."""
     subjects = [
         {"name": name, "digest": {"sha256": _hex_digest(d)}} for name, d in sorted(subject_digests.items())
     ]
@@ -136,14 +160,12 @@ def decision_statement(
         "context": dict(context),
         "ci": ci_context(environment),
     }
-    return canonical_bytes(
-        {
-            "_type": STATEMENT_TYPE,
-            "subject": subjects,
-            "predicateType": DECISION_PREDICATE,
-            "predicate": predicate,
-        }
-    )
+    return {
+        "_type": STATEMENT_TYPE,
+        "subject": subjects,
+        "predicateType": DECISION_PREDICATE,
+        "predicate": predicate,
+    }
 
 
 def rotation_statement(

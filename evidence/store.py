@@ -14,23 +14,34 @@ import hashlib
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..engine.errors import GavelError
 from ..engine.models import Decision, EvidenceReceipt
 from .checkpoint import Checkpoint
-from .database import Database, connect
+from .database import Database, connect, driver_cursor
 from .errors import RecordingError, StoreUnavailableError, TamperError
 from .keys import Signer, public_pem
 from .merkle import EMPTY_ROOT, Frontier, leaf_hash
 from .records import decision_record, rotation_record
-from .report_index import index_entries
+from .report_index import IndexSource, index_rows, new_bundle_rows, write_index
 from .statement import rfc3339_millis
-from .tables import CheckpointRow, EntryCreate, EvidenceEntry, EvidenceLog, MerkleNode, SigningKey, table_of
+from .tables import (
+    CheckpointRow,
+    EntryCreate,
+    EvidenceEntry,
+    EvidenceLog,
+    MerkleNode,
+    SigningKey,
+    insert_sql,
+    placeholder,
+    table_of,
+)
 from .verify import leaf_bytes
 
 LOG_ID = 1
@@ -40,16 +51,91 @@ CHECKPOINT = table_of(CheckpointRow)
 LOG = table_of(EvidenceLog)
 KEY = table_of(SigningKey)
 
-# The append path's statements, built once: constructing SQLAlchemy statements per call cost more
-# CPU than the SQLite work itself, and the webhook appends hundreds of small batches a second.
-_LOCK_STATE = select(LOG).where(LOG.c.log_id == LOG_ID).with_for_update()
-_KNOWN_ENVELOPES = select(ENTRY.c.envelope_sha256, ENTRY.c.idx).where(
-    ENTRY.c.log_id == LOG_ID, ENTRY.c.envelope_sha256.in_(bindparam("digests", expanding=True))
+ENTRY_COLUMNS = (
+    "log_id",
+    "idx",
+    "integrated_time",
+    "leaf_hash",
+    "envelope_sha256",
+    "envelope",
+    "record_id",
+    "key_id",
+    "predicate_type",
+    "decision",
+    "policy_digest",
 )
-_INSERT_ENTRIES = insert(ENTRY)
-_INSERT_NODES = insert(NODE)
-_INSERT_CHECKPOINT = insert(CHECKPOINT)
-_MOVE_STATE = update(LOG).where(LOG.c.log_id == LOG_ID)
+
+
+class AppendSql:
+    """The append path's statements as driver SQL for one dialect, with plain tuple parameters.
+
+    The webhook appends hundreds of small batches a second, and SQLAlchemy's per-statement work
+    (compiling an expanding IN, processing parameters, building result proxies) cost more CPU per
+    transaction than SQLite's or PostgreSQL's own work; the rows written are the same.
+    """
+
+    def __init__(self, paramstyle: str, lock_rows: bool):
+        self.marker = placeholder(paramstyle)
+        self.lock_state = (
+            "SELECT tree_size, frontier, active_key_id FROM evidence_log WHERE log_id = "
+            + self.marker
+            + (" FOR UPDATE" if lock_rows else "")
+        )
+        self.insert_entries = insert_sql("evidence_entry", ENTRY_COLUMNS, self.marker)
+        self.insert_nodes = insert_sql("merkle_node", ("log_id", "level", "idx", "hash"), self.marker)
+        self.insert_checkpoint = insert_sql(
+            "checkpoint", ("log_id", "tree_size", "root_hash", "note", "signed_at"), self.marker
+        )
+        m = self.marker
+        self.move_state = (
+            f"UPDATE evidence_log SET tree_size = {m}, root_hash = {m}, frontier = {m}, active_key_id = {m} "
+            f"WHERE log_id = {m}"
+        )
+
+    def known_envelopes(self, count: int) -> str:
+        markers = ", ".join([self.marker] * count)
+        return (
+            f"SELECT envelope_sha256, idx FROM evidence_entry WHERE log_id = {self.marker} "
+            f"AND envelope_sha256 IN ({markers})"
+        )
+
+
+@dataclass
+class _Batch:
+    """The rows one append transaction writes, as plain tuples in `ENTRY_COLUMNS` order."""
+
+    integrated_time: str
+    entries: list[tuple[Any, ...]] = field(default_factory=list)
+    indexed: list[IndexSource] = field(default_factory=list)
+    nodes: list[tuple[int, int, int, bytes]] = field(default_factory=list)
+
+    def place(
+        self, origin: str, frontier: Frontier, record: EntryCreate, digest: str, known: dict[str, int]
+    ) -> EvidenceReceipt:
+        """Give `record` the next index, unless its envelope is already in the log (a retry)."""
+        if digest not in known:
+            index = known[digest] = frontier.size
+            leaf = leaf_hash(leaf_bytes(origin, index, self.integrated_time, digest))
+            self.entries.append(
+                (
+                    LOG_ID,
+                    index,
+                    self.integrated_time,
+                    leaf,
+                    digest,
+                    record.envelope,
+                    record.record_id,
+                    record.key_id,
+                    record.predicate_type,
+                    record.decision,
+                    record.policy_digest,
+                )
+            )
+            self.indexed.append(
+                IndexSource(LOG_ID, index, self.integrated_time, record.envelope, record.statement)
+            )
+            self.nodes.extend((LOG_ID, level, position, h) for level, position, h in frontier.append(leaf))
+        return EvidenceReceipt(known[digest], record_digest(digest))
 
 
 def _now() -> str:
@@ -66,6 +152,9 @@ class EvidenceStore:
     def __init__(self, database: Database, origin: str):
         self.database = database
         self.origin = origin
+        dialect = database.writer.dialect
+        self.sql = AppendSql(dialect.paramstyle, lock_rows=dialect.name != "sqlite")
+        self._indexed_bundles: set[str] = set()
 
     @classmethod
     def open(cls, url: str, *, origin: str | None = None) -> EvidenceStore:
@@ -152,69 +241,55 @@ class EvidenceStore:
     def _append(
         self, connection: Connection, records: Sequence[EntryCreate], signer: Signer, rotate_to: Signer | None
     ) -> list[EvidenceReceipt]:
-        state = connection.execute(_LOCK_STATE).one()
-        if state.active_key_id is None:
-            self._register_key(connection, signer, state.tree_size)
-        elif state.active_key_id != signer.key_id:
-            raise RecordingError(
-                f"signing key {signer.key_id[:16]} is not this log's active key {state.active_key_id[:16]}",
-                hint="use the active key, or hand over with `gavel keys rotate`",
-            )
-        digests = [hashlib.sha256(record.envelope).hexdigest() for record in records]
-        known: dict[str, int] = dict(connection.execute(_KNOWN_ENVELOPES, {"digests": digests}).all())
-        frontier = Frontier.unpack(state.tree_size, state.frontier)
-        integrated_time = _now()
-        entries: list[dict[str, Any]] = []
-        nodes: list[dict[str, Any]] = []
-        receipts = []
-        for record, digest in zip(records, digests, strict=True):
-            if digest not in known:
-                known[digest] = frontier.size
-                leaf = leaf_hash(leaf_bytes(self.origin, frontier.size, integrated_time, digest))
-                entries.append(
-                    record.model_dump()
-                    | {
-                        "log_id": LOG_ID,
-                        "idx": frontier.size,
-                        "integrated_time": integrated_time,
-                        "leaf_hash": leaf,
-                        "envelope_sha256": digest,
-                    }
+        sql = self.sql
+        with driver_cursor(connection) as cursor:
+            cursor.execute(sql.lock_state, (LOG_ID,))
+            tree_size, packed_frontier, active_key_id = cursor.fetchone()
+            if active_key_id is None:
+                self._register_key(connection, signer, tree_size)
+            elif active_key_id != signer.key_id:
+                raise RecordingError(
+                    f"signing key {signer.key_id[:16]} is not this log's active key {active_key_id[:16]}",
+                    hint="use the active key, or hand over with `gavel keys rotate`",
                 )
-                nodes.extend(
-                    {"log_id": LOG_ID, "level": lv, "idx": ix, "hash": h}
-                    for lv, ix, h in frontier.append(leaf)
-                )
-            receipts.append(EvidenceReceipt(known[digest], record_digest(digest)))
-        if not entries:
-            return receipts
-        connection.execute(_INSERT_ENTRIES, entries)
-        index_entries(connection, entries)
-        if nodes:
-            connection.execute(_INSERT_NODES, nodes)
-        if rotate_to is not None:
-            self._hand_over(connection, signer, rotate_to, entries[-1]["idx"])
-        root = frontier.root()
-        connection.execute(
-            _INSERT_CHECKPOINT,
-            {
-                "log_id": LOG_ID,
-                "tree_size": frontier.size,
-                "root_hash": root,
-                "signed_at": integrated_time,
-                "note": Checkpoint(self.origin, frontier.size, root).sign([rotate_to or signer]),
-            },
-        )
-        connection.execute(
-            _MOVE_STATE,
-            {
-                "tree_size": frontier.size,
-                "root_hash": root,
-                "frontier": frontier.pack(),
-                "active_key_id": (rotate_to or signer).key_id,
-            },
-        )
+            digests = [hashlib.sha256(record.envelope).hexdigest() for record in records]
+            cursor.execute(sql.known_envelopes(len(digests)), (LOG_ID, *digests))
+            known: dict[str, int] = dict(cursor.fetchall())
+            frontier = Frontier.unpack(tree_size, bytes(packed_frontier))
+            batch = _Batch(_now())
+            receipts = [
+                batch.place(self.origin, frontier, record, digest, known)
+                for record, digest in zip(records, digests, strict=True)
+            ]
+            if batch.entries:
+                self._write(connection, cursor, batch, frontier, signer, rotate_to)
         return receipts
+
+    def _write(
+        self,
+        connection: Connection,
+        cursor: Any,
+        batch: _Batch,
+        frontier: Frontier,
+        signer: Signer,
+        rotate_to: Signer | None,
+    ) -> None:
+        """Entries, index rows, Merkle nodes, the signed checkpoint and the new state, reads first."""
+        sql = self.sql
+        rows = index_rows(batch.indexed)
+        bundles = new_bundle_rows(cursor, sql.marker, rows, self._indexed_bundles)
+        if rotate_to is not None:
+            self._hand_over(connection, signer, rotate_to, batch.indexed[-1].idx)
+        root = frontier.root()
+        active = rotate_to or signer
+        note = Checkpoint(self.origin, frontier.size, root).sign([active])
+        with self.database.pipelined(cursor):
+            cursor.executemany(sql.insert_entries, batch.entries)
+            write_index(cursor, sql.marker, rows, bundles)
+            if batch.nodes:
+                cursor.executemany(sql.insert_nodes, batch.nodes)
+            cursor.execute(sql.insert_checkpoint, (LOG_ID, frontier.size, root, note, batch.integrated_time))
+            cursor.execute(sql.move_state, (frontier.size, root, frontier.pack(), active.key_id, LOG_ID))
 
     def _register_key(self, connection: Connection, signer: Signer, valid_from: int) -> None:
         exists = connection.execute(select(KEY.c.key_id).where(KEY.c.key_id == signer.key_id)).scalar()

@@ -9,6 +9,9 @@ transaction; `verify` proves they still match it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import BigInteger, Index, LargeBinary, Table, Text
 from sqlmodel import Field, SQLModel
 
@@ -41,9 +44,15 @@ class EntryBase(SQLModel):
 
 
 class EntryCreate(EntryBase):
-    """A signed record waiting for its place in the log."""
+    """A signed record waiting for its place in the log.
+
+    `statement` is the document the envelope's payload was serialised from, when the builder
+    still has it: the report index is derived from it instead of decoding the payload again.
+    It is never stored; `verify` derives the index from the signed bytes and compares.
+    """
 
     envelope: bytes
+    statement: Any = Field(default=None, exclude=True, repr=False)
 
 
 class EvidenceEntry(EntryBase, table=True):
@@ -108,3 +117,13 @@ APPEND_ONLY_TABLES = ("evidence_entry", "merkle_node", "checkpoint")
 def table_of(model: type[SQLModel]) -> Table:
     """The Core table behind a model, for the bulk statements the append path runs."""
     return SQLModel.metadata.tables[str(model.__tablename__)]
+
+
+def placeholder(paramstyle: str) -> str:
+    """The DB-API parameter marker: `?` for sqlite3, `%s` for psycopg."""
+    return "?" if paramstyle == "qmark" else "%s"
+
+
+def insert_sql(table: str, columns: Sequence[str], marker: str) -> str:
+    """A driver-level multi-row INSERT; the append path runs these with plain tuples (see store.py)."""
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"

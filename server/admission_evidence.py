@@ -9,8 +9,7 @@ recorded too, with no findings, so the log holds every answer given.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
@@ -29,11 +28,6 @@ ENFORCEMENT_POINT = "gavel-admission-webhook"
 
 class DecisionRecorder(Protocol):
     """What the webhook needs from an evidence sink."""
-
-    @property
-    def pending(self) -> int:
-        """Records handed over and not yet committed (the group-commit queue depth)."""
-        ...
 
     def sign(self, verdict: AdmissionVerdict, now: datetime) -> EntryCreate: ...
 
@@ -81,21 +75,26 @@ def decision_of(verdict: AdmissionVerdict, bundle_digest: str, runtime: str, now
 
 
 class EvidenceRecorder:
-    """An `EvidenceStore` with its group-commit appender and the active signing key."""
+    """An `EvidenceStore` with its group-commit appender and the active signing key.
 
-    def __init__(self, url: str, keys_dir: Path, *, bundle_digest: str, runtime: str):
+    `on_depth` receives the appender's queue depth once per batch (the webhook's gauge).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        keys_dir: Path,
+        *,
+        bundle_digest: str,
+        runtime: str,
+        on_depth: Callable[[int], None] | None = None,
+    ):
         self.store = EvidenceStore.open(url)
         signer, _notice = load_or_create_signer(keys_dir)
         self.signer: Signer = signer
-        self.appender = GroupAppender(self.store, signer)
+        self.appender = GroupAppender(self.store, signer, on_depth=on_depth)
         self.bundle_digest = bundle_digest
         self.runtime = runtime
-        self._pending = 0
-        self._lock = threading.Lock()
-
-    @property
-    def pending(self) -> int:
-        return self._pending
 
     def sign(self, verdict: AdmissionVerdict, now: datetime) -> EntryCreate:
         subject = verdict.request.body_digest
@@ -110,15 +109,7 @@ class EvidenceRecorder:
         )
 
     def submit(self, record: EntryCreate) -> Future[EvidenceReceipt]:
-        with self._lock:
-            self._pending += 1
-        future = self.appender.submit(record)
-        future.add_done_callback(self._settled)
-        return future
-
-    def _settled(self, _future: Future[EvidenceReceipt]) -> None:
-        with self._lock:
-            self._pending -= 1
+        return self.appender.submit(record)
 
     def close(self) -> None:
         self.appender.close()

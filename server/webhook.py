@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -124,12 +125,18 @@ def covered_kinds(policy_set: PolicySet) -> tuple[str, ...]:
     return tuple(sorted(kinds - {"*"}))
 
 
-def kubernetes_resource(obj: Mapping[str, Any], namespace: str, now: datetime) -> Resource:
-    """An admitted object as the Kubernetes adapter normalises it (namespace filled from the request)."""
+def kubernetes_resource(
+    obj: Mapping[str, Any], namespace: str, now: datetime, *, digest: str = ""
+) -> Resource:
+    """An admitted object as the Kubernetes adapter normalises it (namespace filled from the request).
+
+    `digest` is the sha256 of the AdmissionReview body the object came in, the same digest the
+    evidence record names as its subject, so a finding traces back to the exact request.
+    """
     metadata = obj.get("metadata")
     if namespace and isinstance(metadata, Mapping) and not metadata.get("namespace"):
         obj = {**obj, "metadata": {**metadata, "namespace": namespace}}
-    source = SourceText(name="admission-review", text="", digest="")
+    source = SourceText(name="admission-review", text="", digest=digest)
     manifests = KubernetesManifests.from_documents(source, [Document(obj, 1)], now, strict=True)
     return manifests.resources[0]
 
@@ -184,6 +191,7 @@ class WebhookService:
                 Path(config.keys_dir),
                 bundle_digest=policy_set.digest(),
                 runtime=EmbeddedRuntime().version(),
+                on_depth=self.metrics.evidence_pending.set,
             )
         self.recorder = recorder
         self.ready_event = threading.Event()
@@ -213,7 +221,7 @@ class WebhookService:
                 request,
                 self.evaluators.prepared(),
                 self.settings,
-                to_resource=kubernetes_resource,
+                to_resource=partial(kubernetes_resource, digest=request.body_digest),
                 now=now,
                 namespace=namespace,
                 annotate=self.alternatives.annotate if self.alternatives is not None else None,
@@ -261,15 +269,12 @@ class WebhookService:
     ) -> EvidenceReceipt | None:
         assert self.recorder is not None
         future = self.recorder.submit(record)
-        self.metrics.evidence_pending.set(self.recorder.pending)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), timeout=wait)
         except Exception as error:  # the answer stands; the gap is logged and counted, never hidden
             log.error("request %s: decision not confirmed in the evidence log: %s", request.uid, error)
             self.metrics.evidence_failures.inc()
             return None
-        finally:
-            self.metrics.evidence_pending.set(self.recorder.pending)
 
 
 def review_body(response: AdmissionResponse) -> bytes:

@@ -4,22 +4,24 @@ SQLite evidence store, real regorus; answers, errors, deadlines, probes and metr
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
-from gavel.engine.admission import MAX_REQUEST_BYTES
+from gavel.engine.admission import MAX_REQUEST_BYTES, parse_review
 from gavel.evidence.keys import load_trusted_keys
 from gavel.evidence.store import EvidenceStore
 from gavel.evidence.store_verify import verify_store
 from gavel.server.tls import generate_tls
-from gavel.server.webhook import WebhookConfig, WebhookService
+from gavel.server.webhook import WebhookConfig, WebhookService, kubernetes_resource
 from gavel.server.webhook_runner import WebhookServer
 
 ADMISSION = Path(__file__).parent.parent / "data" / "admission"
@@ -95,6 +97,15 @@ def test_compliant_and_unevaluated_requests_are_allowed_and_recorded(webhook: Ru
     assert 'gavel_webhook_decisions_total{dry_run="false",outcome="skip"} 1.0' in metrics
     assert "gavel_webhook_evidence_queue_depth 0.0" in metrics
     assert "gavel_webhook_request_seconds_bucket" in metrics
+
+
+def test_an_admitted_object_carries_the_digest_of_the_review_it_came_in() -> None:
+    body = saved("privileged-pod")
+    request = parse_review(body)
+    assert request.object is not None
+    resource = kubernetes_resource(request.object, "default", datetime.now(UTC), digest=request.body_digest)
+    assert resource.provenance.source_digest == "sha256:" + hashlib.sha256(body).hexdigest()
+    assert resource.provenance.source == "admission-review"
 
 
 def test_probes(webhook: Running) -> None:
