@@ -3,7 +3,7 @@
     python benchmarks/report_bench.py [--decisions 1000000] [--store sqlite:///PATH] [--keep]
 
 Fill: decisions shaped by the real builders (engine `Decision`s with findings and waivers from the
-built-in library, turned into in-toto statements by `decision_statement`), 90% admission
+built-in library, turned into in-toto statements by `decision_document`), 90% admission
 decisions on one Kubernetes object and 10% check runs on five S3 buckets, spread over 90 days
 and 5,000 workloads. Each template statement is built once; per record only the record id, the
 evaluation time and the resource names change, and every record is signed and appended through
@@ -45,8 +45,9 @@ def templates() -> tuple[str, list[tuple[bytes, str, int]]]:
     """The library digest, and (statement with placeholders, verdict, weight) per shape of decision."""
     from gavel.engine.loader import BUILTIN_LIBRARY, load_policy_set
     from gavel.engine.models import Decision, Finding, GatePolicy, Outcome, ResourceRef, Severity, Waiver
+    from gavel.evidence.canonical import canonical_bytes
     from gavel.evidence.records import gavel_version
-    from gavel.evidence.statement import decision_statement
+    from gavel.evidence.statement import decision_document
 
     library = load_policy_set([BUILTIN_LIBRARY])
     ids, digest = tuple(p.id for p in library.policies), library.digest()
@@ -140,7 +141,7 @@ def templates() -> tuple[str, list[tuple[bytes, str, int]]]:
     ]
     built = []
     for made, context, weight in shapes:
-        payload = decision_statement(
+        statement = decision_document(
             made,
             record_id=RECORD_ID,
             origin="ORIGIN",
@@ -149,6 +150,7 @@ def templates() -> tuple[str, list[tuple[bytes, str, int]]]:
             environment={},
             gavel_version=gavel_version(),
         )
+        payload = canonical_bytes(statement)
         built.append(
             (
                 payload.replace(START.strftime("%Y-%m-%dT%H:%M:%S.000Z").encode(), TIME.encode()),

@@ -99,30 +99,6 @@ def _resources(decision: Decision) -> list[dict[str, Any]]:
     ]
 
 
-def decision_statement(
-    decision: Decision,
-    *,
-    record_id: str,
-    origin: str,
-    subject_digests: Mapping[str, str],
-    context: Mapping[str, Any],
-    environment: Mapping[str, str],
-    gavel_version: str,
-) -> bytes:
-    """The canonical bytes of a policy-decision Statement; these exact bytes are what gets signed."""
-    return canonical_bytes(
-        decision_document(
-            decision,
-            record_id=record_id,
-            origin=origin,
-            subject_digests=subject_digests,
-            context=context,
-            environment=environment,
-            gavel_version=gavel_version,
-        )
-    )
-
-
 def decision_document(
     decision: Decision,
     *,
