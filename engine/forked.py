@@ -4,9 +4,8 @@ regorus holds the GIL while it evaluates, so threads cannot share the work; proc
 are forked rather than spawned: a worker starts with the parent's loaded runtimes and estate
 already in its memory (shared copy-on-write; `collect_paths` freezes what it read, so the
 collector does not write to those pages), where a spawned one would parse and load them again,
-costing each worker about what the split saves. Where fork is not safe (off Linux), or the
-process already runs other threads (a forked copy of a lock one of them holds never opens), the
-work runs in this process as one part.
+costing each worker about what the split saves. Where fork is not safe (off Linux), the work
+runs in this process as one part.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
@@ -33,9 +31,14 @@ def usable_cpus() -> int:
 
 
 def can_fork() -> bool:
-    """Whether workers can be forked safely from here: on Linux, from a process with no other
-    thread (macOS offers fork too, but its system libraries are not safe to use after it)."""
-    return sys.platform.startswith("linux") and threading.active_count() == 1
+    """Whether workers can be forked safely from here: on Linux (macOS offers fork too, but its
+    system libraries are not safe to use after it).
+
+    Other threads may be running (a client library's idle pool, a server's loop). A worker only
+    evaluates and sends its result down a pipe, so it needs no lock one of them might hold at
+    the fork, and CPython renews its own (the import lock, logging's) in the child.
+    """
+    return sys.platform.startswith("linux")
 
 
 def _run_part(work: Callable[[int, int], Any], part: int, parts: int, results: Connection) -> None:

@@ -131,15 +131,22 @@ def test_the_first_part_runs_here_and_each_other_in_a_forked_process_of_its_own(
     assert pids[0] == os.getpid() and len(set(pids)) == 3
 
 
-def test_with_another_thread_running_the_parts_run_here_as_one() -> None:
-    release = threading.Event()
-    waiting = threading.Thread(target=release.wait)
-    waiting.start()
+def test_parts_fork_while_another_thread_holds_a_lock_the_work_does_not_need() -> None:
+    held, release = threading.Lock(), threading.Event()
+
+    def hold() -> None:
+        with held:
+            release.wait()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
     try:
-        assert run_parts(lambda part, parts: (os.getpid(), part, parts), 2) == [(os.getpid(), 0, 1)]
+        parts = run_parts(lambda part, parts: (os.getpid(), part), 2)
     finally:
         release.set()
-        waiting.join()
+        holder.join()
+    assert [part for _, part in parts] == [0, 1]
+    assert len({pid for pid, _ in parts}) == 2
 
 
 def test_a_worker_that_dies_is_an_evaluation_error_not_a_gap() -> None:
