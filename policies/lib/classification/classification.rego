@@ -18,8 +18,15 @@ rank(value) := ranks[lower(value)]
 # level -> rank, built once per evaluation: a lookup instead of a scan of `levels` per call.
 ranks := {level: i | some i, level in levels}
 
-# The classification of a resource, or undefined when none is known.
-of(resource) := lower(resource.classification) if {
+# The classification of a resource, or undefined when none is known. Several policies ask it of
+# the resource judged: that answer is `input_level`, settled once per evaluation.
+of(resource) := input_level if {
+	resource == input.resource
+} else := level_of(resource)
+
+input_level := level_of(input.resource)
+
+level_of(resource) := lower(resource.classification) if {
 	is_string(resource.classification)
 	rank(resource.classification)
 } else := value if {

@@ -47,3 +47,12 @@ test_in_classes if {
 	classification.in_classes({"classification": "personal"}, ["personal", "special-category"])
 	not classification.in_classes({"classification": "public"}, ["personal"])
 }
+
+test_the_resource_judged_is_classified_once if {
+	judged := {"classification": "Personal"}
+	classification.input_level == "personal" with input as {"resource": judged}
+	classification.is_personal(judged) with input as {"resource": judged}
+	not classification.is_personal({"classification": "internal"}) with input as {"resource": judged}
+	classification.is_special_category({"labels": {"classification": "special-category"}}) with input as {"resource": judged}
+	not classification.of({"labels": {}}) with input as {"resource": {"labels": {}}}
+}

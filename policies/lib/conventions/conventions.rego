@@ -25,7 +25,15 @@ metadata_map(object, key) := value if {
 	is_object(value)
 } else := {}
 
-labels(object) := object.union(metadata_map(template(object), "labels"), metadata_map(object, "labels"))
+# Several policies ask the labels of the workload judged: that answer is `input_labels`, settled
+# once per evaluation.
+labels(object) := input_labels if {
+	object == input.resource.attributes
+} else := labels_of(object)
+
+input_labels := labels_of(input.resource.attributes)
+
+labels_of(object) := object.union(metadata_map(template(object), "labels"), metadata_map(object, "labels"))
 
 annotations(object) := object.union(metadata_map(template(object), "annotations"), metadata_map(object, "annotations"))
 

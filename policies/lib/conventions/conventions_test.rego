@@ -42,3 +42,12 @@ test_missing_annotation_finding if {
 	f.msg == "Deployment/web/feed: metadata.annotations[gavel.dev/recommender-non-profiling-option] is not set; set metadata.annotations[gavel.dev/recommender-non-profiling-option] to the option"
 	not conventions.missing_annotation(resource, "main_parameters", "the document")
 }
+
+test_labels_of_the_workload_judged_are_read_once if {
+	conventions.input_labels == {"app": "feed", "gavel.dev/system-type": "Recommender"} with input as {"resource": {"attributes": recommender}}
+	workload := recommender
+	conventions.is_recommender(workload) with input as {"resource": {"attributes": workload}}
+	high_risk := {"kind": "Pod", "metadata": {"labels": {"gavel.dev/ai-risk-class": "high-risk"}}}
+	conventions.is_high_risk_ai(high_risk) with input as {"resource": {"attributes": workload}}
+	not conventions.is_recommender({"kind": "ConfigMap"}) with input as {"resource": {"attributes": workload}}
+}

@@ -29,12 +29,12 @@ host_like(segment) if segment == "localhost"
 pinned_by_digest(image) if contains(image, "@sha256:")
 
 # The tag of a reference without a digest; "latest" when it names none (what the runtime pulls).
-tag(image) := t if {
-	not pinned_by_digest(image)
+tag(image) := tag_named(image) if not pinned_by_digest(image)
+
+# The tag a reference without a digest names, "latest" when none (the digest is checked once).
+tag_named(image) := t if {
 	parts := split(image, "/")
 	last := parts[count(parts) - 1]
 	contains(last, ":")
 	t := split(last, ":")[1]
-} else := "latest" if {
-	not pinned_by_digest(image)
-}
+} else := "latest"

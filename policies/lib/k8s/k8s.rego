@@ -21,7 +21,14 @@ accelerator_catalog := object.get(checks_documents, ["accelerators", "kubernetes
 placement := checks.parameters("placement")
 
 # `Deployment/ml/train`, for messages.
-display(resource) := sprintf("%s/%s/%s", [resource.kind, resource.namespace, resource.name]) if {
+# Every finding of every workload policy names the workload judged: `input_display`, settled once.
+display(resource) := input_display if {
+	resource == input.resource
+} else := display_of(resource)
+
+input_display := display_of(input.resource)
+
+display_of(resource) := sprintf("%s/%s/%s", [resource.kind, resource.namespace, resource.name]) if {
 	is_string(resource.namespace)
 } else := sprintf("%s/%s", [resource.kind, resource.name])
 
@@ -37,7 +44,13 @@ pod_spec(object) := object.spec if {
 is_workload(object) if pod_spec(object)
 
 # Every container with the field holding it: containers, initContainers, ephemeralContainers.
-containers(object) := [{"field": field, "container": c} |
+# Several policies ask it of the workload judged: that answer is `input_containers`, settled once
+# per evaluation (a function is evaluated again at every call, a rule of this package is not).
+containers(object) := input_containers if {
+	object == input.resource.attributes
+} else := containers_of(object)
+
+containers_of(object) := [{"field": field, "container": c} |
 	spec := pod_spec(object)
 	some field in ["containers", "initContainers", "ephemeralContainers"]
 	some c in object.get(spec, field, [])
@@ -45,14 +58,14 @@ containers(object) := [{"field": field, "container": c} |
 
 gpu_resource(name) if name in object.get(accelerator_catalog, "gpu_resources", [])
 
-gpu_resource(name) if {
-	some prefix in object.get(accelerator_catalog, "gpu_resource_prefixes", [])
-	startswith(name, prefix)
-}
+gpu_resource(name) if strings.any_prefix_match(name, object.get(accelerator_catalog, "gpu_resource_prefixes", []))
 
 # {container, resource, quantity} for every GPU a container requests or limits (quantity > 0).
-gpu_requests(object) := {{"container": entry.container.name, "resource": name, "quantity": quantity} |
-	some entry in containers(object)
+gpu_requests(object) := requests_of(containers(object))
+
+# The GPU requests of container entries (as `containers` lists them).
+requests_of(entries) := {{"container": entry.container.name, "resource": name, "quantity": quantity} |
+	some entry in entries
 	some section in ["limits", "requests"]
 	some name, value in object.get(entry.container, ["resources", section], {})
 	gpu_resource(name)
@@ -82,13 +95,22 @@ selector_values(spec, keys) := {v |
 	some v in expression.values
 }
 
-# Region and zone names the pod is pinned to (zones map to regions in gavel.lib.regions).
-locations(object) := node_label_values_any(object, array.concat(
+# Region and zone names the pod is pinned to (zones map to regions in gavel.lib.regions); for
+# the workload judged, `input_locations`, settled once for the policies that ask.
+locations(object) := input_locations if {
+	object == input.resource.attributes
+} else := node_label_values_any(object, location_label_keys)
+
+location_label_keys := array.concat(
 	object.get(placement, "region_label_keys", []),
 	object.get(placement, "zone_label_keys", []),
-))
+)
 
-node_pools(object) := node_label_values_any(object, object.get(placement, "node_pool_label_keys", []))
+node_pools(object) := input_node_pools if {
+	object == input.resource.attributes
+} else := node_label_values_any(object, node_pool_label_keys)
+
+node_pool_label_keys := object.get(placement, "node_pool_label_keys", [])
 
 instance_types(object) := node_label_values_any(object, object.get(placement, "instance_type_label_keys", []))
 
@@ -96,8 +118,11 @@ accelerator_models(object) := node_label_values_any(object, object.get(placement
 
 # A workload that asks for GPUs: requests a GPU resource, or selects GPU nodes by accelerator
 # label or GPU instance type. An else chain, so the first way found settles it.
-uses_gpu(object) := true if {
-	requests_gpu(object)
+uses_gpu(object) := uses_gpu_with(object, containers(object))
+
+# `uses_gpu` of a workload whose container entries are already read.
+uses_gpu_with(object, entries) := true if {
+	count(requests_of(entries)) > 0
 } else := true if {
 	count(accelerator_models(object)) > 0
 } else := true if {
@@ -111,4 +136,13 @@ workload_kind(kind) if kind in template_kinds
 workload_kind(kind) if kind in {"Pod", "CronJob"}
 
 # Whether the workload judged (`input.resource`) uses GPUs (`uses_gpu`), settled once.
-input_uses_gpu if uses_gpu(input.resource.attributes)
+input_uses_gpu if uses_gpu_with(input.resource.attributes, input_containers)
+
+# The containers, locations and node pools of the workload judged (`input.resource`): the
+# functions answer from these rules when asked about it, so policies keep calling the functions
+# (importing a rule costs every policy a walk over the modules; a call through the package does not).
+input_containers := containers_of(input.resource.attributes)
+
+input_locations := node_label_values_any(input.resource.attributes, location_label_keys)
+
+input_node_pools := node_label_values_any(input.resource.attributes, node_pool_label_keys)

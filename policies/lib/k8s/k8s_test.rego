@@ -85,3 +85,30 @@ test_display if {
 test_node_label_values_of_a_non_workload_are_empty if {
 	k8s.node_label_values_any({"kind": "Service", "spec": {}}, ["topology.kubernetes.io/region"]) == set()
 }
+
+test_input_rules_answer_for_the_workload_judged if {
+	entries := k8s.input_containers with input as {"resource": {"attributes": deployment}}
+	entries == k8s.containers(deployment)
+	workload := deployment
+	judged := k8s.containers(workload) with input as {"resource": {"attributes": workload}}
+	judged == entries
+	other := k8s.containers(cronjob) with input as {"resource": {"attributes": workload}}
+	other[0].container.name == "nightly"
+	locations := k8s.locations(pod_with_affinity) with input as {"resource": {"attributes": workload}}
+	locations == {"us-central1-a", "europe-west4-b"}
+	k8s.input_locations == {"europe-west4"} with input as {"resource": {"attributes": deployment}}
+	k8s.input_locations == {"us-central1-a", "europe-west4-b"} with input as {"resource": {"attributes": pod_with_affinity}}
+	k8s.input_node_pools == set() with input as {"resource": {"attributes": deployment}}
+	k8s.input_uses_gpu with input as {"resource": {"attributes": cronjob}}
+	not k8s.input_uses_gpu with input as {"resource": {"attributes": {"kind": "Pod", "spec": {"containers": [{"name": "c"}]}}}}
+	k8s.input_containers == [] with input as {"resource": {"attributes": {"kind": "ConfigMap"}}}
+}
+
+test_display_of_the_workload_judged if {
+	judged := {"kind": "Job", "namespace": "ml", "name": "train"}
+	k8s.input_display == "Job/ml/train" with input as {"resource": judged}
+	shown := k8s.display(judged) with input as {"resource": judged}
+	shown == "Job/ml/train"
+	other := k8s.display({"kind": "Namespace", "name": "ml"}) with input as {"resource": judged}
+	other == "Namespace/ml"
+}

@@ -22,9 +22,15 @@ pod_field(object, suffix) := sprintf("%s.%s", [spec_field(object), suffix])
 
 # A securityContext setting of a container, or the pod's when the container leaves it unset;
 # null when neither sets it.
-effective(object, container, key) := value if {
+effective(object, container, key) := effective_in(spec, container, key) if {
+	spec := k8s.pod_spec(object)
+} else := effective_in({}, container, key)
+
+# `effective` for a pod spec already read: a policy asking it for every container binds the pod
+# spec once (`spec := k8s.pod_spec(workload)`) instead of reading it again at each call.
+effective_in(spec, container, key) := value if {
 	value := container.securityContext[key]
 	value != null
 } else := value if {
-	value := k8s.pod_spec(object).securityContext[key]
+	value := spec.securityContext[key]
 } else := null

@@ -29,3 +29,13 @@ test_container_setting_wins_over_pod if {
 	pod_security.effective(deployment, serve, "runAsNonRoot") == true
 	pod_security.effective(deployment, serve, "readOnlyRootFilesystem") == null
 }
+
+test_effective_in_a_pod_spec_already_read if {
+	spec := k8s.pod_spec(deployment)
+	[serve, sidecar] := [e.container | some e in k8s.containers(deployment)]
+	pod_security.effective_in(spec, serve, "runAsUser") == 0
+	pod_security.effective_in(spec, sidecar, "runAsUser") == 1000
+	pod_security.effective_in(spec, sidecar, "seccompProfile") == null
+	pod_security.effective({"kind": "ConfigMap"}, {"securityContext": {"runAsUser": 7}}, "runAsUser") == 7
+	pod_security.effective({"kind": "ConfigMap"}, {"name": "c"}, "runAsUser") == null
+}

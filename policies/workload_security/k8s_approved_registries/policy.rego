@@ -41,9 +41,9 @@ deny contains checks.finding(k8s.display(input.resource), pod_security.container
 	not approved_image(image)
 }
 
+# One built-in call instead of a loop over the registries: each iteration costs the runtime
+# more than the comparison.
 approved_image(image) if {
 	is_string(image)
-	reference := images.full_reference(image)
-	some prefix in approved
-	startswith(reference, prefix)
+	strings.any_prefix_match(images.full_reference(image), approved)
 }

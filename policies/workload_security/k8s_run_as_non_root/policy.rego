@@ -30,16 +30,18 @@ import data.gavel.lib.pod_security
 
 workload := input.resource.attributes
 
-# Read once for both rules: a function is evaluated again at every call.
+# Read once for both rules and every container: a function is evaluated again at every call.
 containers := k8s.containers(workload)
+
+spec := k8s.pod_spec(workload)
 
 deny contains checks.finding(k8s.display(input.resource), pod_security.container_field(workload, entry, "securityContext.runAsNonRoot"), value, true) if {
 	some entry in containers
-	value := pod_security.effective(workload, entry.container, "runAsNonRoot")
+	value := pod_security.effective_in(spec, entry.container, "runAsNonRoot")
 	value != true
 }
 
 deny contains checks.finding(k8s.display(input.resource), pod_security.container_field(workload, entry, "securityContext.runAsUser"), 0, "a non-zero user id") if {
 	some entry in containers
-	pod_security.effective(workload, entry.container, "runAsUser") == 0
+	pod_security.effective_in(spec, entry.container, "runAsUser") == 0
 }
