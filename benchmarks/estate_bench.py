@@ -172,14 +172,14 @@ def _tree_pss_mib(pid: int) -> float:
 
 
 def _peak_tree_pss(pid: int, done: threading.Event, peak: list[float]) -> None:
-    while not done.wait(0.05):
+    while not done.wait(0.25):
         peak[0] = max(peak[0], _tree_pss_mib(pid))
 
 
 def _run(command: list[str], env: dict[str, str], timeout: float | None) -> tuple[float, float, float, int]:
     """Wall seconds, CPU seconds, peak memory in MiB and exit code of one `gavel check`; exits if it
     overruns. Memory is the larger of the biggest process's peak RSS and the whole process tree's
-    peak PSS, sampled every 50 ms (`--jobs` forks workers)."""
+    peak PSS, sampled every 250 ms (`--jobs` forks workers)."""
     before = time.perf_counter()
     with tempfile.TemporaryFile() as errors:
         child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
