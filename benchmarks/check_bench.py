@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tree_memory import PeakTreeMemory
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 2.5
 TARGET_MIB = 300
@@ -106,16 +108,19 @@ def build_plan(count: int) -> dict[str, Any]:
 
 
 def _run(command: list[str], env: dict[str, str]) -> tuple[float, float, float, int]:
-    """Wall seconds, CPU seconds (user + system), peak RSS in MiB and exit code of one child.
+    """Wall seconds, CPU seconds (user + system), peak memory in MiB and exit code of one child.
 
-    CPU seconds are quoted beside wall time: on a shared machine they move much less.
+    CPU seconds are quoted beside wall time: on a shared machine they move much less. Memory is
+    the larger of the largest process's peak RSS and the process tree's peak PSS (`tree_memory`:
+    `gavel check` forks workers for a large plan).
     """
     before = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
+    with PeakTreeMemory(process.pid) as memory:
+        _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - before
     cpu = usage.ru_utime + usage.ru_stime
-    return elapsed, cpu, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    return elapsed, cpu, max(usage.ru_maxrss / 1024, memory.peak_mib), os.waitstatus_to_exitcode(status)
 
 
 def _median_run(command: list[str], env: dict[str, str], runs: int) -> tuple[float, float, float, int]:

@@ -46,6 +46,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from check_bench import build_plan
+from tree_memory import PeakTreeMemory
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "adapters"
@@ -154,46 +155,20 @@ def write_plan(path: Path, resources: int) -> int:
     return len(plan["planned_values"]["root_module"]["resources"]) + JOBS
 
 
-def _tree_pss_mib(pid: int) -> float:
-    """Proportional set size of a process and its descendants: shared pages (a forked worker's
-    copy of its parent's estate) counted once, split between the processes sharing them."""
-    total_kib, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total_kib += int(line.split()[1])
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue  # it ended between two reads
-        pending.extend(int(child) for child in children)
-    return total_kib / 1024
-
-
-def _peak_tree_pss(pid: int, done: threading.Event, peak: list[float]) -> None:
-    while not done.wait(0.25):
-        peak[0] = max(peak[0], _tree_pss_mib(pid))
-
-
 def _run(command: list[str], env: dict[str, str], timeout: float | None) -> tuple[float, float, float, int]:
     """Wall seconds, CPU seconds, peak memory in MiB and exit code of one `gavel check`; exits if it
     overruns. Memory is the larger of the biggest process's peak RSS and the whole process tree's
-    peak PSS, sampled every 250 ms (`--jobs` forks workers)."""
+    peak PSS (`tree_memory`: `--jobs` forks workers)."""
     before = time.perf_counter()
     with tempfile.TemporaryFile() as errors:
         child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
         deadline = threading.Timer(timeout, child.kill) if timeout else None
         if deadline:
             deadline.start()
-        done, peak = threading.Event(), [0.0]
-        sampler = threading.Thread(target=_peak_tree_pss, args=(child.pid, done, peak))
-        sampler.start()
         try:
-            _, status, usage = os.wait4(child.pid, 0)
+            with PeakTreeMemory(child.pid) as memory:
+                _, status, usage = os.wait4(child.pid, 0)
         finally:
-            done.set()
-            sampler.join()
             if deadline:
                 deadline.cancel()
         elapsed = time.perf_counter() - before
@@ -203,7 +178,7 @@ def _run(command: list[str], env: dict[str, str], timeout: float | None) -> tupl
         errors.seek(0)
         if code not in (0, 1):
             sys.exit(f"gavel check failed (exit {code}): {errors.read().decode(errors='replace')}")
-    return elapsed, usage.ru_utime + usage.ru_stime, max(usage.ru_maxrss / 1024, peak[0]), code
+    return elapsed, usage.ru_utime + usage.ru_stime, max(usage.ru_maxrss / 1024, memory.peak_mib), code
 
 
 def breakdown(folder: Path, policies: list[str]) -> list[tuple[str, float, float]]:
