@@ -111,17 +111,42 @@ def load_signer(keys_dir: Path, key_id: str | None = None) -> Signer:
 
 
 def load_or_create_signer(keys_dir: Path) -> tuple[Signer, str | None]:
-    """The active signer, generating one on first use; the notice is a line to show the user, or None."""
+    """The active signer, generating one on first use; the notice is a line to show the user, or None.
+
+    Several processes may reach a new keys folder at once (the webhook's workers start
+    together): each writes a key of its own, and the first to publish its id as `active` wins.
+    The others delete theirs and sign with the winner's, so every process appends to the
+    evidence log with the one key the log accepts.
+    """
     if (keys_dir / ACTIVE_FILE).exists():
         return load_signer(keys_dir), None
     try:
-        signer = generate_key(keys_dir)
+        signer = write_key(keys_dir, Ed25519PrivateKey.generate())
+        claimed = _claim_active(keys_dir, signer.key_id)
     except OSError as error:
         raise KeyFileError(
             f"{keys_dir}: no active signing key and none can be created there: {error.strerror}",
             hint="mount the keys folder (e.g. the evidence Secret) or run `gavel keys generate`",
         ) from error
+    if not claimed:
+        for suffix in (".key", ".pub"):
+            (keys_dir / f"{signer.key_id}{suffix}").unlink(missing_ok=True)
+        return load_signer(keys_dir), None
     return signer, f"generated signing key {signer.key_id} in {keys_dir}"
+
+
+def _claim_active(keys_dir: Path, key_id: str) -> bool:
+    """Publish `key_id` as the active key unless one is already: a hard link of a file written in
+    full, so a reader never sees a partial id and only one of several writers succeeds."""
+    temporary = keys_dir / f".{ACTIVE_FILE}.{os.getpid()}.tmp"
+    temporary.write_text(key_id + "\n", encoding="ascii")
+    try:
+        os.link(temporary, keys_dir / ACTIVE_FILE)
+    except FileExistsError:
+        return False
+    finally:
+        temporary.unlink(missing_ok=True)
+    return True
 
 
 def parse_public_keys(data: bytes, source: str) -> dict[str, Ed25519PublicKey]:
