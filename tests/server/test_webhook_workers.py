@@ -77,6 +77,13 @@ def serving(tmp_path: Path, workers: int) -> Iterator[Served]:
     try:
         _wait_ready(process, url, context)
         yield Served(process, url, context, evidence_url, tmp_path / "home" / "keys")
+    except BaseException as error:  # a failure shows what the server said
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+        said = process.stderr.read().decode(errors="replace") if process.stderr else ""
+        error.add_note(f"server exit {process.returncode}, stderr:\n{said[-4000:]}")
+        raise
     finally:
         if process.poll() is None:
             process.terminate()
