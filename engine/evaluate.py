@@ -317,12 +317,11 @@ def evaluate(
     processes for a large estate (`kind_evaluation`); a runtime that is a server holds one
     bundle, so it is asked about everything, one resource after another.
     """
+    kinds = [resource.kind for resource in estate.resources.values()]
     if isinstance(runtime, EmbeddedRuntime):
         from .kind_evaluation import KindEvaluation
 
-        kinds = [resource.kind for resource in estate.resources.values()]
         grouped = KindEvaluation(policy_set, kinds, EmbeddedRuntime, loaded=loaded or estate)
         return grouped.judge(estate, waivers=waivers, gate=gate, now=now, jobs=jobs)
-    kinds = [resource.kind for resource in estate.resources.values()]
     prepared = PreparedEvaluation(policy_set, runtime, kinds, loaded or estate)
     return prepared.judge(estate, waivers=waivers, gate=gate, now=now)
